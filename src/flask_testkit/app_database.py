@@ -1,0 +1,164 @@
+"""A Flask-SQLAlchemy app's test database: where it lives, its schema, per-test isolation."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from flask import current_app, has_app_context
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from flask_testkit import settings
+from flask_testkit.database import (
+    create_database,
+    drop_database,
+    unreachable,
+    with_suffix,
+    xdist_worker,
+)
+from flask_testkit.errors import ConfigurationError
+from flask_testkit.isolation import isolated_engines
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from flask import Flask
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.orm import scoped_session
+
+
+def sqlalchemy_of(app: Flask) -> Any | None:
+    """The app's Flask-SQLAlchemy extension, or None when it has none."""
+    return app.extensions.get("sqlalchemy")
+
+
+def require_sqlalchemy(app: Flask, needed_by: str) -> Any:
+    """The app's Flask-SQLAlchemy extension, or a one-line error naming what needed it."""
+    db = sqlalchemy_of(app)
+    if db is None:
+        raise ConfigurationError(
+            f"{needed_by} needs Flask-SQLAlchemy, but the app {app.name!r} has none registered. "
+            "Call db.init_app(app) in your app factory, or drop the fixture from the test."
+        )
+    return db
+
+
+def app_engines(app: Flask, db: Any) -> dict[str | None, Engine]:
+    """The app's engines by bind key."""
+    with app.app_context():
+        return dict(db.engines)
+
+
+def _target_urls(engines: dict[str | None, Engine], override: str | None) -> dict[str | None, URL]:
+    worker = xdist_worker()
+    if override:
+        base = make_url(override)
+        return {
+            key: with_suffix(base if key is None else with_suffix(base, str(key)), worker)
+            for key in engines
+        }
+    return {key: with_suffix(engine.url, worker) for key, engine in engines.items()}
+
+
+def _repoint(app: Flask, db: Any, urls: dict[str | None, URL]) -> None:
+    """Rebuild the app's engines on other URLs, keeping every other engine option."""
+    as_text = {key: url.render_as_string(hide_password=False) for key, url in urls.items()}
+    if None in as_text:
+        app.config["SQLALCHEMY_DATABASE_URI"] = as_text[None]
+    binds = dict(app.config.get("SQLALCHEMY_BINDS") or {})
+    for key, url in as_text.items():
+        if key is not None:
+            value = binds.get(key)
+            binds[key] = {**value, "url": url} if isinstance(value, dict) else url
+    app.config["SQLALCHEMY_BINDS"] = binds
+    # init_app is the only public way to rebuild the engines from config; it also registers its
+    # teardown and shell hooks again, which the app already has.
+    teardown = list(app.teardown_appcontext_funcs)
+    shell = list(app.shell_context_processors)
+    del app.extensions["sqlalchemy"]
+    db.init_app(app)
+    app.teardown_appcontext_funcs[:] = teardown
+    app.shell_context_processors[:] = shell
+
+
+def _create_schema(app: Flask, db: Any, migrations: bool) -> None:
+    if not migrations:
+        db.create_all()
+        return
+    if "migrate" not in app.extensions:
+        raise ConfigurationError(
+            "flask_db_migrations is on, but the app has no Flask-Migrate. Call "
+            "Migrate(app, db) in the factory, or turn the setting off to use create_all()."
+        )
+    from flask_migrate import upgrade
+
+    upgrade()
+
+
+def _drop_schema(db: Any) -> None:
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@contextmanager
+def testing_database(
+    app: Flask, *, url: str | None = None, migrations: bool | None = None
+) -> Iterator[Any]:
+    """Point the app at the test database, create its schema, and drop it all on exit."""
+    db = require_sqlalchemy(app, "testing_database()")
+    active = settings.current()
+    engines = app_engines(app, db)
+    urls = _target_urls(engines, url or active.db_url.value)
+    if any(urls[key] != engine.url for key, engine in engines.items()):
+        _repoint(app, db, urls)
+        engines = app_engines(app, db)
+    created = [engine.url for engine in engines.values() if create_database(engine.url)]
+    try:
+        with app.app_context():
+            try:
+                _create_schema(app, db, active.migrations if migrations is None else migrations)
+            except SQLAlchemyError as exc:
+                raise unreachable(db.engine.url, exc) from exc
+        yield db
+    finally:
+        with app.app_context():
+            db.session.remove()
+            if len(created) < len(engines):
+                _drop_schema(db)
+            for engine in engines.values():
+                engine.dispose()
+        for database_url in created:
+            drop_database(database_url)
+
+
+def _remove_current_session(app: Flask, db: Any) -> None:
+    # A session opened before (or left after) the block would hold a connection outside it.
+    if has_app_context() and current_app._get_current_object() is app:  # type: ignore[attr-defined]
+        db.session.remove()
+
+
+@contextmanager
+def isolated_database(db: Any) -> Iterator[scoped_session[Any]]:
+    """Yield the app's own `db.session`; everything written inside the block is rolled back."""
+    if not has_app_context():
+        raise ConfigurationError(
+            "isolated_database() needs an app context: use it inside `with app.app_context():`."
+        )
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    with isolated_app(app, db):
+        yield db.session
+
+
+@contextmanager
+def isolated_app(app: Flask, db: Any) -> Iterator[None]:
+    """Roll back everything the app writes to any of its binds inside the block."""
+    engines = app_engines(app, db).values()
+    _remove_current_session(app, db)
+    with isolated_engines(engines):
+        try:
+            yield
+        finally:
+            _remove_current_session(app, db)

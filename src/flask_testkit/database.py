@@ -1,0 +1,124 @@
+"""Name, create and drop test databases, whatever the app or the framework around it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+from flask_testkit.errors import ConfigurationError, one_line
+from flask_testkit.settings import DB_URL_ENV, DB_URL_INI, DB_URL_OPTION
+
+UNREACHABLE_HINT = (
+    f"Start the database server, or point {DB_URL_ENV} (or {DB_URL_OPTION}, or ini {DB_URL_INI}) "
+    "at a database you can reach."
+)
+
+
+def xdist_worker() -> str | None:
+    """The pytest-xdist worker id (`gw0`, ...) of this process, if it is one."""
+    return os.environ.get("PYTEST_XDIST_WORKER") or None
+
+
+def is_memory(url: URL) -> bool:
+    """Whether the URL names an in-memory SQLite database, which needs no creating."""
+    database = url.database or ""
+    return url.get_backend_name() == "sqlite" and (
+        database in ("", ":memory:") or url.query.get("mode") == "memory"
+    )
+
+
+def with_suffix(url: URL, suffix: str | None) -> URL:
+    """The same database name with `_suffix` added (`test.db` -> `test_gw0.db`)."""
+    if not suffix or is_memory(url) or not url.database:
+        return url
+    if url.get_backend_name() == "sqlite":
+        path = Path(url.database)
+        return url.set(database=str(path.with_name(f"{path.stem}_{suffix}{path.suffix}")))
+    return url.set(database=f"{url.database}_{suffix}")
+
+
+def display(url: URL | str) -> str:
+    """A URL fit for the run header: the password is hidden."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _server_engine(url: URL) -> sa.Engine:
+    # PostgreSQL needs a connection to some other database to create or drop this one.
+    return sa.create_engine(
+        url.set(database="postgres"), poolclass=NullPool, isolation_level="AUTOCOMMIT"
+    )
+
+
+def create_database(url: URL) -> bool:
+    """Make sure the database exists; return True when this call created it."""
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        if is_memory(url):
+            return False
+        path = Path(url.database or "")
+        if path.exists():
+            return False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return True
+    if backend == "postgresql":
+        engine = _server_engine(url)
+        try:
+            with engine.connect() as connection:
+                exists = connection.scalar(
+                    sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                    {"name": url.database},
+                )
+                if exists:
+                    return False
+                quoted = engine.dialect.identifier_preparer.quote(url.database or "")
+                connection.execute(sa.text(f"CREATE DATABASE {quoted}"))
+                return True
+        except SQLAlchemyError as exc:
+            raise unreachable(url, exc) from exc
+        finally:
+            engine.dispose()
+    check_reachable(url)
+    return False
+
+
+def drop_database(url: URL) -> None:
+    """Remove a database that `create_database` made."""
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        if not is_memory(url):
+            for extra in ("", "-journal", "-wal", "-shm"):
+                Path(f"{url.database}{extra}").unlink(missing_ok=True)
+        return
+    if backend == "postgresql":
+        engine = _server_engine(url)
+        try:
+            with engine.connect() as connection:
+                quoted = engine.dialect.identifier_preparer.quote(url.database or "")
+                connection.execute(sa.text(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
+        finally:
+            engine.dispose()
+
+
+def check_reachable(url: URL) -> None:
+    """Connect once, so that a database that is down fails with a clear message."""
+    engine = sa.create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect():
+            pass
+    except SQLAlchemyError as exc:
+        raise unreachable(url, exc) from exc
+    finally:
+        engine.dispose()
+
+
+def unreachable(url: URL, exc: BaseException) -> ConfigurationError:
+    """The error for a database that could not be reached."""
+    reason = one_line(getattr(exc, "orig", None) or exc)
+    return ConfigurationError(
+        f"cannot reach the test database {display(url)}: {reason}. {UNREACHABLE_HINT}"
+    )

@@ -1,0 +1,112 @@
+"""The plugin's public fixtures: `app`, `client`, `runner`, `db_session` and query assertions."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack, contextmanager
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from flask_testkit.app_database import (
+    app_engines,
+    isolated_app,
+    isolated_database,
+    require_sqlalchemy,
+    sqlalchemy_of,
+    testing_database,
+)
+from flask_testkit.errors import ConfigurationError
+from flask_testkit.loading import configured_app
+from flask_testkit.queries import query_assertion
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from flask import Flask
+    from flask.testing import FlaskClient, FlaskCliRunner
+    from sqlalchemy.orm import scoped_session
+
+
+@contextmanager
+def _reported() -> Iterator[None]:
+    # A misconfiguration is one line for the user, not a traceback through the plugin.
+    try:
+        yield
+    except ConfigurationError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def app(request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """The Flask app under test (setting `flask_app`), on a fresh test database."""
+    with ExitStack() as stack:
+        with _reported():
+            flask_app = configured_app(request.config)
+            if sqlalchemy_of(flask_app) is not None:
+                stack.enter_context(testing_database(flask_app))
+        yield flask_app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Flask's test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """Flask's runner for the app's CLI commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db_session(request: pytest.FixtureRequest, app: Flask) -> Iterator[scoped_session[Any]]:
+    """The app's own `db.session` in an app context; all the test writes is rolled back."""
+    with _reported():
+        db = require_sqlalchemy(app, "The db_session fixture")
+    with app.app_context(), isolated_database(db) as session:
+        yield session
+
+
+@pytest.fixture(autouse=True)
+def _flask_testkit_isolation(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Roll back the database after every test that uses the app."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    flask_app: Flask = request.getfixturevalue("app")
+    db = sqlalchemy_of(flask_app)
+    if db is None:
+        yield
+        return
+    with isolated_app(flask_app, db):
+        yield
+
+
+def _engines_of(app: Flask) -> Callable[[], list[Any]]:
+    def engines() -> list[Any]:
+        return list(app_engines(app, require_sqlalchemy(app, "Query assertions")).values())
+
+    return engines
+
+
+@pytest.fixture
+def assert_num_queries(app: Flask) -> Callable[[int], Any]:
+    """Context manager: fail unless exactly `n` SQL statements run inside it."""
+    return query_assertion(_engines_of(app), exact=True)
+
+
+@pytest.fixture
+def assert_max_queries(app: Flask) -> Callable[[int], Any]:
+    """Context manager: fail when more than `n` SQL statements run inside it."""
+    return query_assertion(_engines_of(app), exact=False)
+
+
+__all__ = [
+    "app",
+    "assert_max_queries",
+    "assert_num_queries",
+    "client",
+    "db_session",
+    "runner",
+]

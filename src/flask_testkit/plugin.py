@@ -1,0 +1,94 @@
+"""pytest hooks: options, ini keys, settings and the run header."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy.engine import make_url
+
+from flask_testkit import settings
+from flask_testkit.app_database import sqlalchemy_of
+from flask_testkit.database import display, is_memory
+from flask_testkit.errors import ConfigurationError
+from flask_testkit.fixtures import (  # noqa: F401  (fixtures are registered by being here)
+    _flask_testkit_isolation,
+    app,
+    assert_max_queries,
+    assert_num_queries,
+    client,
+    db_session,
+    runner,
+)
+from flask_testkit.loading import configured_app, remember_settings, settings_of
+
+if TYPE_CHECKING:
+    import pytest
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("flask-testkit", "Flask app and test database")
+    group.addoption(
+        settings.APP_OPTION,
+        dest="flask_app",
+        metavar="IMPORT",
+        help="The app under test, in Flask's --app syntax, e.g. 'app:create_app(\"testing\")'. "
+        f"Overrides ${settings.APP_ENV} and ini {settings.APP_INI}.",
+    )
+    group.addoption(
+        settings.DB_URL_OPTION,
+        dest="flask_db_url",
+        metavar="URL",
+        help="Run every test on this database instead of the app's configured one. "
+        f"Overrides ${settings.DB_URL_ENV} and ini {settings.DB_URL_INI}.",
+    )
+    group.addoption(
+        settings.MIGRATIONS_OPTION,
+        dest="flask_db_migrations",
+        action="store_true",
+        default=False,
+        help="Build the test schema with the app's Flask-Migrate migrations, not create_all().",
+    )
+    parser.addini(settings.APP_INI, "The app under test, in Flask's --app syntax.")
+    parser.addini(settings.DB_URL_INI, "The database URL that every test runs on.")
+    parser.addini(
+        settings.MIGRATIONS_INI,
+        "Build the test schema with Flask-Migrate migrations (true/false).",
+        type="bool",
+        default=False,
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    settings.push(remember_settings(config))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    settings.pop()
+
+
+def pytest_report_header(config: pytest.Config) -> list[str] | None:
+    resolved = settings_of(config)
+    if not resolved.app and not resolved.db_url:
+        return None
+    lines = []
+    database = f"{display(resolved.db_url.value or '')} (from {resolved.db_url.source})"
+    if resolved.app:
+        lines.append(f"flask-testkit: app {resolved.app.value} (from {resolved.app.source})")
+        if not resolved.db_url:
+            database = _configured_database(config)
+    per_worker = bool(getattr(config.option, "numprocesses", None))
+    if per_worker and resolved.db_url.value and not is_memory(make_url(resolved.db_url.value)):
+        database += ", one copy per xdist worker (_gw0, _gw1, ...)"
+    lines.append(f"flask-testkit: database {database}")
+    return lines
+
+
+def _configured_database(config: pytest.Config) -> str:
+    try:
+        flask_app = configured_app(config)
+    except ConfigurationError as exc:
+        return f"unknown: {exc}"
+    if sqlalchemy_of(flask_app) is None:
+        return "none (the app has no Flask-SQLAlchemy)"
+    uri = flask_app.config.get("SQLALCHEMY_DATABASE_URI")
+    return f"{display(uri)} (from the app's config)" if uri else "none configured"

@@ -1,0 +1,105 @@
+"""Resolve plugin settings: command-line option, then environment variable, then ini key."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+APP_OPTION = "--flask-app"
+APP_ENV = "FLASK_APP"
+APP_INI = "flask_app"
+DB_URL_OPTION = "--db-url"
+DB_URL_ENV = "TEST_DATABASE_URL"
+DB_URL_INI = "flask_db_url"
+MIGRATIONS_OPTION = "--db-migrations"
+MIGRATIONS_INI = "flask_db_migrations"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A resolved value and where it came from, for the run header and error messages."""
+
+    value: str | None
+    source: str
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the plugin reads from the command line, the environment and the ini file."""
+
+    app: Setting
+    db_url: Setting
+    migrations: bool
+
+    @classmethod
+    def from_environment(cls) -> Settings:
+        """Settings for code running outside a pytest run that has the plugin configured."""
+        return cls(
+            app=_from_env(APP_ENV),
+            db_url=_from_env(DB_URL_ENV),
+            migrations=False,
+        )
+
+    @classmethod
+    def from_config(cls, config: pytest.Config) -> Settings:
+        """Settings of one pytest run."""
+        return cls(
+            app=_resolve(config, "flask_app", APP_OPTION, APP_ENV, APP_INI),
+            db_url=_resolve(config, "flask_db_url", DB_URL_OPTION, DB_URL_ENV, DB_URL_INI),
+            migrations=bool(
+                config.getoption("flask_db_migrations") or config.getini(MIGRATIONS_INI)
+            ),
+        )
+
+
+def _from_env(name: str) -> Setting:
+    value = os.environ.get(name, "").strip()
+    return Setting(value, name) if value else Setting(None, "unset")
+
+
+def _resolve(config: pytest.Config, dest: str, option: str, env: str, ini: str) -> Setting:
+    from_option = config.getoption(dest)
+    if from_option:
+        return Setting(str(from_option), option)
+    from_env = _from_env(env)
+    if from_env:
+        return from_env
+    from_ini = str(config.getini(ini) or "").strip()
+    if from_ini:
+        return Setting(from_ini, f"ini {ini}")
+    return Setting(None, "unset")
+
+
+# The public context managers can be used from a user's own fixtures, where no pytest config is at
+# hand; they read the settings of the innermost pytest run in progress (pytester nests runs).
+_active: list[Settings] = []
+
+
+def push(settings: Settings) -> None:
+    """Make these the settings that the public helpers see."""
+    _active.append(settings)
+
+
+def pop() -> None:
+    """Forget the settings of the run that is ending."""
+    if _active:
+        _active.pop()
+
+
+def current() -> Settings:
+    """The settings of the innermost pytest run, or the environment's outside pytest."""
+    return _active[-1] if _active else Settings.from_environment()
+
+
+def iter_active() -> Iterator[Settings]:
+    """Every run's settings, innermost first."""
+    return reversed(_active)
