@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 
 from flask_testkit import settings
 from flask_testkit.database import (
     create_database,
     drop_database,
+    parse,
     unreachable,
     with_suffix,
     xdist_worker,
@@ -51,10 +52,12 @@ def app_engines(app: Flask, db: Any) -> dict[str | None, Engine]:
         return dict(db.engines)
 
 
-def _target_urls(engines: dict[str | None, Engine], override: str | None) -> dict[str | None, URL]:
+def _target_urls(
+    engines: dict[str | None, Engine], override: str | None, source: str
+) -> dict[str | None, URL]:
     worker = xdist_worker()
     if override:
-        base = make_url(override)
+        base = parse(override, source)
         return {
             key: with_suffix(base if key is None else with_suffix(base, str(key)), worker)
             for key in engines
@@ -111,7 +114,8 @@ def testing_database(
     db = require_sqlalchemy(app, "testing_database()")
     active = settings.current()
     engines = app_engines(app, db)
-    urls = _target_urls(engines, url or active.db_url.value)
+    source = "the url argument" if url else active.db_url.source
+    urls = _target_urls(engines, url or active.db_url.value, source)
     if any(urls[key] != engine.url for key, engine in engines.items()):
         _repoint(app, db, urls)
         engines = app_engines(app, db)

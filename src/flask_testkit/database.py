@@ -7,7 +7,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from flask_testkit.errors import ConfigurationError, one_line
@@ -44,7 +44,21 @@ def with_suffix(url: URL, suffix: str | None) -> URL:
 
 def display(url: URL | str) -> str:
     """A URL fit for the run header: the password is hidden."""
-    return make_url(url).render_as_string(hide_password=True)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return f"{url!r} (not a database URL)"
+
+
+def parse(url: str, source: str) -> URL:
+    """The URL of a setting, or a one-line error that shows the expected form."""
+    try:
+        return make_url(url)
+    except ArgumentError as exc:
+        raise ConfigurationError(
+            f"{source} is not a database URL: {url!r}. Use SQLAlchemy's form, "
+            "e.g. postgresql+psycopg://user@localhost/app_test or sqlite:///test.db."
+        ) from exc
 
 
 def _server_engine(url: URL) -> sa.Engine:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import make_url
-
 from flask_testkit import settings
 from flask_testkit.app_database import sqlalchemy_of
-from flask_testkit.database import display, is_memory
+from flask_testkit.database import display
 from flask_testkit.errors import ConfigurationError
 from flask_testkit.fixtures import (  # noqa: F401  (fixtures are registered by being here)
     _flask_testkit_isolation,
@@ -71,14 +69,14 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
     if not resolved.app and not resolved.db_url:
         return None
     lines = []
-    database = f"{display(resolved.db_url.value or '')} (from {resolved.db_url.source})"
     if resolved.app:
         lines.append(f"flask-testkit: app {resolved.app.value} (from {resolved.app.source})")
-        if not resolved.db_url:
-            database = _configured_database(config)
-    per_worker = bool(getattr(config.option, "numprocesses", None))
-    if per_worker and resolved.db_url.value and not is_memory(make_url(resolved.db_url.value)):
-        database += ", one copy per xdist worker (_gw0, _gw1, ...)"
+    if resolved.db_url.value:
+        database = f"{display(resolved.db_url.value)} (from {resolved.db_url.source})"
+        if getattr(config.option, "numprocesses", None) and "memory" not in database:
+            database += ", one copy per xdist worker (_gw0, _gw1, ...)"
+    else:
+        database = _configured_database(config)
     lines.append(f"flask-testkit: database {database}")
     return lines
 
