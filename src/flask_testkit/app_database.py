@@ -119,7 +119,9 @@ def testing_database(
     if any(urls[key] != engine.url for key, engine in engines.items()):
         _repoint(app, db, urls)
         engines = app_engines(app, db)
-    created = [engine.url for engine in engines.values() if create_database(engine.url)]
+    # The default bind first, so that a server that is down is reported under the URL the user set.
+    ordered = sorted(engines.items(), key=lambda item: item[0] is not None)
+    created = [engine.url for _, engine in ordered if create_database(engine.url)]
     try:
         with app.app_context():
             try:

@@ -132,7 +132,8 @@ def check_reachable(url: URL) -> None:
 
 def unreachable(url: URL, exc: BaseException) -> ConfigurationError:
     """The error for a database that could not be reached."""
-    reason = one_line(getattr(exc, "orig", None) or exc)
+    reason = one_line(getattr(exc, "orig", None) or exc).rstrip(".")
+    end = "" if reason.endswith("?") else "."
     return ConfigurationError(
-        f"cannot reach the test database {display(url)}: {reason}. {UNREACHABLE_HINT}"
+        f"cannot reach the test database {display(url)}: {reason}{end} {UNREACHABLE_HINT}"
     )

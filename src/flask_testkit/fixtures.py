@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import ExitStack, contextmanager
-from typing import TYPE_CHECKING, Any
+from contextlib import ExitStack
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
@@ -26,24 +26,26 @@ if TYPE_CHECKING:
     from flask.testing import FlaskClient, FlaskCliRunner
     from sqlalchemy.orm import scoped_session
 
+T = TypeVar("T")
 
-@contextmanager
-def _reported() -> Iterator[None]:
-    # A misconfiguration is one line for the user, not a traceback through the plugin.
+
+def _or_fail(step: Callable[[], T]) -> T:
+    """Run a setup step; a misconfiguration fails the test with one line, not a traceback."""
     try:
-        yield
+        return step()
     except ConfigurationError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        message = str(exc)
+    # Raised outside the except block, so no chained traceback is printed with it.
+    pytest.fail(message, pytrace=False)
 
 
 @pytest.fixture(scope="session")
 def app(request: pytest.FixtureRequest) -> Iterator[Flask]:
     """The Flask app under test (setting `flask_app`), on a fresh test database."""
     with ExitStack() as stack:
-        with _reported():
-            flask_app = configured_app(request.config)
-            if sqlalchemy_of(flask_app) is not None:
-                stack.enter_context(testing_database(flask_app))
+        flask_app = _or_fail(lambda: configured_app(request.config))
+        if sqlalchemy_of(flask_app) is not None:
+            _or_fail(lambda: stack.enter_context(testing_database(flask_app)))
         yield flask_app
 
 
@@ -62,8 +64,7 @@ def runner(app: Flask) -> FlaskCliRunner:
 @pytest.fixture
 def db_session(request: pytest.FixtureRequest, app: Flask) -> Iterator[scoped_session[Any]]:
     """The app's own `db.session` in an app context; all the test writes is rolled back."""
-    with _reported():
-        db = require_sqlalchemy(app, "The db_session fixture")
+    db = _or_fail(lambda: require_sqlalchemy(app, "The db_session fixture"))
     with app.app_context(), isolated_database(db) as session:
         yield session
 

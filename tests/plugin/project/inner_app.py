@@ -1,4 +1,4 @@
-"""The app that the plugin's tests run pytest against: it misbehaves in every way the isolation covers."""
+"""The app the plugin's tests run pytest on: it writes in every way the isolation must undo."""
 
 from __future__ import annotations
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.pool import NullPool
-
 from inner_app import db
+from sqlalchemy.pool import NullPool
 
 
 def independent_counts(app) -> dict[str, int]:

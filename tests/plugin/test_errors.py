@@ -1,0 +1,134 @@
+"""Each misconfiguration is one line that says what to set."""
+
+from __future__ import annotations
+
+import pytest
+
+USES_CLIENT = """
+def test_home(client):
+    assert client.get("/").status_code == 404
+"""
+
+
+def only_error_line(result: pytest.RunResult) -> str:
+    """The message printed under the setup error, which must be a single line."""
+    start = next(n for n, line in enumerate(result.outlines) if "ERROR at setup" in line)
+    message, following = result.outlines[start + 1 : start + 3]
+    assert following.startswith("=====")
+    return message
+
+
+def test_no_app_configured(project: pytest.Pytester) -> None:
+    project.makepyfile(USES_CLIENT)
+    result = project.runpytest_inprocess()
+    result.assert_outcomes(errors=1)
+    assert only_error_line(result) == (
+        "flask-testkit: no Flask app is configured. Set `flask_app = "
+        "\"package:create_app('testing')\"` under [tool.pytest.ini_options], pass --flask-app, "
+        "set FLASK_APP, or define an `app` fixture in conftest.py."
+    )
+
+
+def test_an_app_module_that_does_not_exist(project: pytest.Pytester) -> None:
+    project.makepyfile(USES_CLIENT)
+    result = project.runpytest_inprocess("--flask-app", "no_such_module:create_app()")
+    result.assert_outcomes(errors=1)
+    line = only_error_line(result)
+    assert line.startswith(
+        "flask-testkit: could not load the app 'no_such_module:create_app()' (from --flask-app): "
+    )
+    assert line.endswith("the value uses Flask's --app syntax.")
+
+
+def test_an_app_that_fails_to_import(project: pytest.Pytester) -> None:
+    project.makepyfile(broken_app="import flask\nraise RuntimeError('settings missing')\n")
+    project.makepyfile(USES_CLIENT)
+    result = project.runpytest_inprocess("--flask-app", "broken_app:create_app()")
+    result.assert_outcomes(errors=1)
+    assert "RuntimeError: settings missing" in only_error_line(result)
+
+
+def test_a_factory_that_fails_to_build(project: pytest.Pytester) -> None:
+    project.makepyfile(USES_CLIENT)
+    result = project.runpytest_inprocess("--flask-app", "inner_app:create_app(42)")
+    result.assert_outcomes(errors=1)
+    line = only_error_line(result)
+    assert line.startswith("flask-testkit: the app 'inner_app:create_app(42)' (from --flask-app) ")
+    assert "TypeError" in line
+
+
+def test_db_session_on_an_app_without_flask_sqlalchemy(project: pytest.Pytester) -> None:
+    project.makepyfile(plain_app="from flask import Flask\napp = Flask('plain')\n")
+    project.makepyfile("def test_db(db_session):\n    assert db_session is not None\n")
+    result = project.runpytest_inprocess("--flask-app", "plain_app")
+    result.assert_outcomes(errors=1)
+    assert only_error_line(result) == (
+        "flask-testkit: The db_session fixture needs Flask-SQLAlchemy, but the app 'plain' has "
+        "none registered. Call db.init_app(app) in your app factory, or drop the fixture from "
+        "the test."
+    )
+
+
+def test_an_app_without_flask_sqlalchemy_still_gets_client_and_runner(
+    project: pytest.Pytester,
+) -> None:
+    project.makepyfile(
+        plain_app="""
+from flask import Flask
+
+app = Flask("plain")
+
+
+@app.get("/")
+def home():
+    return "hello"
+
+
+@app.cli.command("greet")
+def greet():
+    print("hi")
+"""
+    )
+    project.makepyfile(
+        """
+def test_client(client):
+    assert client.get("/").text == "hello"
+
+
+def test_runner(runner):
+    assert runner.invoke(args=["greet"]).output == "hi\\n"
+"""
+    )
+    project.runpytest_inprocess("--flask-app", "plain_app").assert_outcomes(passed=2)
+
+
+def test_a_database_that_cannot_be_reached(project: pytest.Pytester) -> None:
+    project.makepyfile(USES_CLIENT)
+    result = project.runpytest_inprocess(
+        "--flask-app",
+        "inner_app:create_app()",
+        "--db-url",
+        "postgresql+psycopg://nobody@127.0.0.1:1/nowhere",
+    )
+    result.assert_outcomes(errors=1)
+    line = only_error_line(result)
+    assert line.startswith(
+        "flask-testkit: cannot reach the test database "
+        "postgresql+psycopg://nobody@127.0.0.1:1/nowhere: "
+    )
+    assert line.endswith(
+        "Start the database server, or point TEST_DATABASE_URL (or --db-url, or ini flask_db_url) "
+        "at a database you can reach."
+    )
+
+
+def test_a_database_url_that_is_not_one(project: pytest.Pytester) -> None:
+    project.makepyfile(USES_CLIENT)
+    result = project.runpytest_inprocess(
+        "--flask-app", "inner_app:create_app()", "--db-url", "not a url"
+    )
+    result.assert_outcomes(errors=1)
+    assert only_error_line(result) == (
+        "flask-testkit: --db-url is not a database URL: 'not a url'. Use SQLAlchemy's form, "
+        "e.g. postgresql+psycopg://user@localhost/app_test or sqlite:///test.db."
+    )

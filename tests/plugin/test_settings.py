@@ -1,0 +1,118 @@
+"""Where the app and database come from, and what the run header says about them."""
+
+from __future__ import annotations
+
+import pytest
+
+TEST_USES_APP = """
+def test_uses_the_app(app):
+    assert app.name == "inner_app"
+"""
+
+
+def header(result: pytest.RunResult) -> list[str]:
+    return [line for line in result.outlines if line.startswith("flask-testkit:")]
+
+
+def test_the_app_comes_from_the_ini_file(project: pytest.Pytester) -> None:
+    project.makeini("[pytest]\nflask_app = inner_app:create_app()\n")
+    project.makepyfile(TEST_USES_APP)
+    result = project.runpytest_inprocess()
+    result.assert_outcomes(passed=1)
+    assert header(result) == [
+        "flask-testkit: app inner_app:create_app() (from ini flask_app)",
+        "flask-testkit: database sqlite:// (from the app's config)",
+    ]
+
+
+def test_the_environment_overrides_the_ini_file(
+    project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project.makeini("[pytest]\nflask_app = missing_module:create_app()\n")
+    monkeypatch.setenv("FLASK_APP", "inner_app:create_app()")
+    project.makepyfile(TEST_USES_APP)
+    result = project.runpytest_inprocess()
+    result.assert_outcomes(passed=1)
+    assert header(result)[0] == "flask-testkit: app inner_app:create_app() (from FLASK_APP)"
+
+
+def test_the_option_overrides_the_environment(
+    project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLASK_APP", "missing_module:create_app()")
+    project.makepyfile(TEST_USES_APP)
+    result = project.runpytest_inprocess("--flask-app", "inner_app:create_app()")
+    result.assert_outcomes(passed=1)
+    assert header(result)[0] == "flask-testkit: app inner_app:create_app() (from --flask-app)"
+
+
+def test_flask_discovery_finds_a_factory_without_a_name(project: pytest.Pytester) -> None:
+    project.makepyfile(TEST_USES_APP)
+    result = project.runpytest_inprocess("--flask-app", "inner_app")
+    result.assert_outcomes(passed=1)
+
+
+def test_the_database_setting_is_shown_with_its_source(
+    project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEST_DATABASE_URL", "postgresql://alice:secret@db.example/app_test")
+    project.makepyfile("def test_nothing():\n    assert True\n")
+    result = project.runpytest_inprocess("--flask-app", "inner_app:create_app()")
+    assert header(result)[1] == (
+        "flask-testkit: database postgresql://alice:***@db.example/app_test "
+        "(from TEST_DATABASE_URL)"
+    )
+
+
+def test_the_db_url_option_overrides_the_environment(
+    project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEST_DATABASE_URL", "postgresql://localhost/from_env")
+    project.makeini("[pytest]\nflask_db_url = sqlite:///from_ini.db\n")
+    project.makepyfile("def test_nothing():\n    assert True\n")
+    result = project.runpytest_inprocess("--db-url", "sqlite:///from_option.db")
+    assert header(result) == [
+        "flask-testkit: database sqlite:///from_option.db (from --db-url)",
+    ]
+
+
+def test_a_user_app_fixture_overrides_the_configured_app(project: pytest.Pytester) -> None:
+    project.makeconftest(
+        """
+import pytest
+from flask import Flask
+
+@pytest.fixture(scope="session")
+def app():
+    return Flask("mine")
+"""
+    )
+    project.makepyfile(
+        """
+def test_client_uses_my_app(client, app):
+    assert app.name == "mine"
+    assert client.get("/nothing").status_code == 404
+"""
+    )
+    project.runpytest_inprocess("--flask-app", "inner_app:create_app()").assert_outcomes(passed=1)
+
+
+def test_the_plugin_is_silent_when_nothing_is_configured(project: pytest.Pytester) -> None:
+    project.makepyfile("def test_unrelated():\n    assert 1 + 1 == 2\n")
+    result = project.runpytest_inprocess()
+    result.assert_outcomes(passed=1)
+    assert header(result) == []
+    assert "flask-testkit:" not in result.stdout.str()
+
+
+def test_fixtures_document_themselves(project: pytest.Pytester) -> None:
+    result = project.runpytest_inprocess("--fixtures")
+    result.stdout.fnmatch_lines(
+        [
+            "*-- fixtures defined from flask_testkit.fixtures --*",
+            "app [[]session scope[]] -- *",
+            "    The Flask app under test*",
+            "client -- *",
+            "    Flask's test client for the app.",
+        ]
+    )
