@@ -22,6 +22,9 @@ from flask_testkit.loading import configured_app, remember_settings, settings_of
 if TYPE_CHECKING:
     import pytest
 
+# Endpoint coverage is a plugin of its own, loaded with this one.
+pytest_plugins = ["flask_testkit.endpoint_coverage.plugin"]
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("flask-testkit", "Flask app and test database")

@@ -6,6 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
+
+# In-process runs drop the modules they imported. A second import of SQLAlchemy's PostgreSQL dialect
+# warns, and a second import of psycopg makes exception classes that SQLAlchemy no longer
+# recognises, so both are imported once here, outside the runs.
+import psycopg  # noqa: F401
+import sqlalchemy.dialects.postgresql.psycopg  # noqa: F401
 from plugin_backends import BACKENDS, unique_postgres_url
 
 PROJECT = Path(__file__).parent / "project"

@@ -28,8 +28,8 @@ def test_scenario(client, assert_num_queries):
     result.stdout.fnmatch_lines(
         [
             "Expected 1 queries, 2 were run:",
-            "  1. SELECT count(*) AS count_1 FROM user*",
-            "  2. SELECT count(*) AS count_1 FROM user*",
+            "  1. SELECT count(*) AS count_1 FROM *user*",
+            "  2. SELECT count(*) AS count_1 FROM *user*",
         ]
     )
 
