@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
 # In-process runs drop the modules they imported. A second import of SQLAlchemy's PostgreSQL dialect
 # warns, and a second import of psycopg makes exception classes that SQLAlchemy no longer
 # recognises, so both are imported once here, outside the runs.
 import psycopg  # noqa: F401
+import pytest
 import sqlalchemy.dialects.postgresql.psycopg  # noqa: F401
 from plugin_backends import BACKENDS, unique_postgres_url
 
