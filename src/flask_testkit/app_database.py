@@ -8,18 +8,19 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from flask_testkit import settings
 from flask_testkit.database import (
     create_database,
+    display,
     drop_database,
     parse,
     unreachable,
     with_suffix,
     xdist_worker,
 )
-from flask_testkit.errors import ConfigurationError
+from flask_testkit.errors import ConfigurationError, one_line
 from flask_testkit.isolation import isolated_engines
 
 if TYPE_CHECKING:
@@ -100,44 +101,81 @@ def _create_schema(app: Flask, db: Any, migrations: bool) -> None:
     upgrade()
 
 
-def _drop_schema(db: Any) -> None:
-    db.drop_all()
-    with db.engine.begin() as connection:
-        connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+def _table_names(engines: dict[str | None, Engine]) -> dict[str | None, set[str]]:
+    return {key: set(sa.inspect(engine).get_table_names()) for key, engine in engines.items()}
+
+
+def _drop_tables_made_since(
+    engines: dict[str | None, Engine], before: dict[str | None, set[str]]
+) -> None:
+    """Drop the tables the run created, and only those: an existing database stays as it was."""
+    for key, engine in engines.items():
+        made = set(sa.inspect(engine).get_table_names()) - before[key]
+        if made:
+            reflected = sa.MetaData()
+            reflected.reflect(engine, only=sorted(made))
+            reflected.drop_all(engine)
 
 
 @contextmanager
 def testing_database(
-    app: Flask, *, url: str | None = None, migrations: bool | None = None
+    app: Flask,
+    *,
+    url: str | None = None,
+    default_url: str | None = None,
+    migrations: bool | None = None,
 ) -> Iterator[Any]:
-    """Point the app at the test database, create its schema, and drop it all on exit."""
+    """Point the app at the test database, create its schema, and remove what it made on exit.
+
+    The database is `url`, else the run's setting (--db-url, TEST_DATABASE_URL, ini flask_db_url),
+    else `default_url`, else the app's own config. A database it creates is dropped at the end;
+    in one that already existed, only the tables it created are dropped.
+    """
     db = require_sqlalchemy(app, "testing_database()")
     active = settings.current()
+    chosen, source = url, "the url argument"
+    if not chosen and active.db_url.value:
+        chosen, source = active.db_url.value, active.db_url.source
+    if not chosen and default_url:
+        chosen, source = default_url, "the default_url argument"
     engines = app_engines(app, db)
-    source = "the url argument" if url else active.db_url.source
-    urls = _target_urls(engines, url or active.db_url.value, source)
+    urls = _target_urls(engines, chosen, source)
     if any(urls[key] != engine.url for key, engine in engines.items()):
         _repoint(app, db, urls)
         engines = app_engines(app, db)
     # The default bind first, so that a server that is down is reported under the URL the user set.
     ordered = sorted(engines.items(), key=lambda item: item[0] is not None)
-    created = [engine.url for _, engine in ordered if create_database(engine.url)]
+    created = {key for key, engine in ordered if create_database(engine.url)}
+    kept = {key: engine for key, engine in engines.items() if key not in created}
+    main_url = ordered[0][1].url
+    try:
+        before = _table_names(kept)
+    except SQLAlchemyError as exc:
+        raise unreachable(main_url, exc) from exc
     try:
         with app.app_context():
             try:
                 _create_schema(app, db, active.migrations if migrations is None else migrations)
+            except DBAPIError as exc:
+                raise unreachable(main_url, exc) from exc
             except SQLAlchemyError as exc:
-                raise unreachable(db.engine.url, exc) from exc
+                raise ConfigurationError(
+                    f"could not create the test schema in {display(main_url)}: {one_line(exc)}. "
+                    "Fix the models (or migrations) named above."
+                ) from exc
         yield db
     finally:
         with app.app_context():
             db.session.remove()
-            if len(created) < len(engines):
-                _drop_schema(db)
+            _drop_tables_made_since(kept, before)
             for engine in engines.values():
                 engine.dispose()
-        for database_url in created:
-            drop_database(database_url)
+        for key in created:
+            drop_database(engines[key].url)
+
+
+# Its name starts with "test": without this, a test module that imports it would collect it.
+testing_database.__test__ = False  # type: ignore[attr-defined]
 
 
 def _remove_current_session(app: Flask, db: Any) -> None:

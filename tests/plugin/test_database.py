@@ -69,7 +69,7 @@ def test_a_missing_database_is_created_and_dropped(
     assert not database_exists(suffixed(database_url, "audit"))
 
 
-def test_an_existing_database_is_kept_but_emptied(
+def test_an_existing_database_keeps_its_tables_and_rows(
     project: pytest.Pytester, database_url: str
 ) -> None:
     from flask_testkit.database import create_database, drop_database
@@ -78,7 +78,8 @@ def test_an_existing_database_is_kept_but_emptied(
     create_database(url)
     engine = sa.create_engine(url, poolclass=NullPool)
     with engine.begin() as connection:
-        connection.execute(sa.text("CREATE TABLE unrelated (id INTEGER)"))
+        connection.execute(sa.text('CREATE TABLE "user" (id INTEGER PRIMARY KEY, email TEXT)'))
+        connection.execute(sa.text("INSERT INTO \"user\" VALUES (1, 'dev@example.com')"))
     try:
         project.makepyfile(SCHEMA_CHECK)
         result = project.runpytest_inprocess(
@@ -86,10 +87,49 @@ def test_an_existing_database_is_kept_but_emptied(
         )
         result.assert_outcomes(passed=1)
         assert database_exists(database_url)
-        assert sa.inspect(engine).get_table_names() == ["unrelated"]
+        assert sa.inspect(engine).get_table_names() == ["user"]
+        with engine.connect() as connection:
+            emails = connection.scalars(sa.text('SELECT email FROM "user"')).all()
+        assert emails == ["dev@example.com"]
     finally:
         engine.dispose()
         drop_database(url)
+
+
+@pytest.mark.parametrize(
+    ("option", "expected"),
+    [((), "from_default"), (("--db-url", "sqlite:///from_setting.db"), "from_setting")],
+)
+def test_default_url_applies_only_when_no_database_is_set(
+    project: pytest.Pytester, option: tuple[str, ...], expected: str
+) -> None:
+    project.makeconftest(
+        """
+import pytest
+from flask_testkit import testing_database
+from inner_app import create_app, db
+
+
+@pytest.fixture(scope="session")
+def app():
+    app = create_app()
+    with testing_database(app, default_url="sqlite:///from_default.db"):
+        yield app
+"""
+    )
+    project.makepyfile(
+        f"""
+from inner_app import db
+
+
+def test_database(app):
+    with app.app_context():
+        assert db.engine.url.database.endswith("{expected}.db")
+"""
+    )
+    project.runpytest_inprocess(*option).assert_outcomes(passed=1)
+    # Relative SQLite paths live in the app's instance folder; the run removed what it made.
+    assert list((project.path / "instance").iterdir()) == []
 
 
 def test_each_xdist_worker_gets_its_own_database(

@@ -132,3 +132,33 @@ def test_a_database_url_that_is_not_one(project: pytest.Pytester) -> None:
         "flask-testkit: --db-url is not a database URL: 'not a url'. Use SQLAlchemy's form, "
         "e.g. postgresql+psycopg://user@localhost/app_test or sqlite:///test.db."
     )
+
+
+def test_a_schema_that_cannot_be_created(project: pytest.Pytester) -> None:
+    project.makepyfile(
+        broken_models="""
+from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+
+
+class Order(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    customer_id = db.Column(db.ForeignKey("customer.id"))
+
+
+def create_app():
+    app = Flask(__name__)
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
+    db.init_app(app)
+    return app
+"""
+    )
+    project.makepyfile(USES_CLIENT)
+    result = project.runpytest_inprocess("--flask-app", "broken_models:create_app()")
+    result.assert_outcomes(errors=1)
+    line = only_error_line(result)
+    assert line.startswith("flask-testkit: could not create the test schema in sqlite://: ")
+    assert "customer" in line
+    assert line.endswith("Fix the models (or migrations) named above.")

@@ -91,3 +91,21 @@ def test_outside_a_context():
 """
     )
     project.runpytest_inprocess().assert_outcomes(passed=1)
+
+
+def test_importing_the_helpers_into_a_test_module_collects_nothing_extra(
+    project: pytest.Pytester,
+) -> None:
+    project.makepyfile(
+        """
+from flask_testkit import isolated_database, isolated_engines, testing_database
+
+
+def test_only_this():
+    assert callable(testing_database)
+"""
+    )
+    result = project.runpytest_inprocess("--collect-only", "-q")
+    assert [line for line in result.outlines if "::" in line] == [
+        "test_importing_the_helpers_into_a_test_module_collects_nothing_extra.py::test_only_this"
+    ]
