@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
-from flask_testkit.app_database import isolated_database, testing_database
-from flask_testkit.isolation import isolated_engines
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flask_testkit.app_database import isolated_database, testing_database
+    from flask_testkit.isolation import isolated_engines
 
 __version__ = "0.1.0"
 
 __all__ = ["__version__", "isolated_database", "isolated_engines", "testing_database"]
+
+_LAZY = {
+    "isolated_database": "flask_testkit.app_database",
+    "testing_database": "flask_testkit.app_database",
+    "isolated_engines": "flask_testkit.isolation",
+}
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded on first use: `flask` commands import this package through the entry point of
+    # `flask testkit`, and should not pay for SQLAlchemy when they never touch a database.
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'flask_testkit' has no attribute {name!r}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import ExitStack
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -15,7 +15,6 @@ from flask_testkit.app_database import (
     sqlalchemy_of,
     testing_database,
 )
-from flask_testkit.errors import ConfigurationError
 from flask_testkit.loading import configured_app
 from flask_testkit.queries import query_assertion
 
@@ -26,26 +25,14 @@ if TYPE_CHECKING:
     from flask.testing import FlaskClient, FlaskCliRunner
     from sqlalchemy.orm import scoped_session
 
-T = TypeVar("T")
-
-
-def _or_fail(step: Callable[[], T]) -> T:
-    """Run a setup step; a misconfiguration fails the test with one line, not a traceback."""
-    try:
-        return step()
-    except ConfigurationError as exc:
-        message = str(exc)
-    # Raised outside the except block, so no chained traceback is printed with it.
-    pytest.fail(message, pytrace=False)
-
 
 @pytest.fixture(scope="session")
 def app(request: pytest.FixtureRequest) -> Iterator[Flask]:
     """The Flask app under test (setting `flask_app`), on a fresh test database."""
     with ExitStack() as stack:
-        flask_app = _or_fail(lambda: configured_app(request.config))
+        flask_app = configured_app(request.config)
         if sqlalchemy_of(flask_app) is not None:
-            _or_fail(lambda: stack.enter_context(testing_database(flask_app)))
+            stack.enter_context(testing_database(flask_app))
         yield flask_app
 
 
@@ -64,7 +51,7 @@ def runner(app: Flask) -> FlaskCliRunner:
 @pytest.fixture
 def db_session(request: pytest.FixtureRequest, app: Flask) -> Iterator[scoped_session[Any]]:
     """The app's own `db.session` in an app context; all the test writes is rolled back."""
-    db = _or_fail(lambda: require_sqlalchemy(app, "The db_session fixture"))
+    db = require_sqlalchemy(app, "The db_session fixture")
     with app.app_context(), isolated_database(db) as session:
         yield session
 

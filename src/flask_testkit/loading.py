@@ -28,8 +28,11 @@ def load_app(setting: Setting) -> Flask:
     try:
         return ScriptInfo(app_import_path=setting.value, set_debug_flag=False).load_app()
     except NoAppException as exc:
+        # Flask's message may hold a whole traceback; its first and last lines say what happened.
+        lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+        reason = " ".join(dict.fromkeys([lines[0], lines[-1]])) if lines else one_line(exc)
         raise ConfigurationError(
-            f"could not load the app {where}: {one_line(exc)}. "
+            f"could not load the app {where}: {reason.rstrip('.')}. "
             "Check the module path and factory name; the value uses Flask's --app syntax."
         ) from exc
     except Exception as exc:

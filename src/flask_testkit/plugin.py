@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import pytest
 
 from flask_testkit import settings
 from flask_testkit.app_database import sqlalchemy_of
 from flask_testkit.database import display
-from flask_testkit.errors import ConfigurationError
+from flask_testkit.errors import ConfigurationError, one_line_failure
 from flask_testkit.fixtures import (  # noqa: F401  (fixtures are registered by being here)
     _flask_testkit_isolation,
     app,
@@ -20,7 +22,7 @@ from flask_testkit.fixtures import (  # noqa: F401  (fixtures are registered by 
 from flask_testkit.loading import configured_app, remember_settings, settings_of
 
 if TYPE_CHECKING:
-    import pytest
+    from collections.abc import Generator
 
 # Endpoint coverage is a plugin of its own, loaded with this one.
 pytest_plugins = ["flask_testkit.endpoint_coverage.plugin"]
@@ -65,6 +67,24 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     settings.pop()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(
+    fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest
+) -> Generator[None, Any, Any]:
+    """Show a misconfiguration as its one line, in our fixtures and in the user's alike."""
+    try:
+        return (yield)
+    except ConfigurationError as exc:
+        message = str(exc)
+    # Made outside the except block, so that no chained traceback is printed with it.
+    failure = one_line_failure(message)
+    cached = fixturedef.cached_result
+    if isinstance(cached, tuple) and len(cached) == 3 and cached[2] is not None:
+        # Later tests that share a failed session fixture re-raise what is cached: cache the line.
+        fixturedef.cached_result = (None, cached[1], (failure, None))
+    raise failure
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:

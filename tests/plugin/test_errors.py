@@ -162,3 +162,32 @@ def create_app():
     assert line.startswith("flask-testkit: could not create the test schema in sqlite://: ")
     assert "customer" in line
     assert line.endswith("Fix the models (or migrations) named above.")
+
+
+def test_errors_in_a_guide_style_fixture_are_one_line_for_every_test(
+    project: pytest.Pytester,
+) -> None:
+    project.makeconftest(
+        """
+import pytest
+from flask_testkit import testing_database
+from inner_app import create_app
+
+
+@pytest.fixture(scope="session")
+def app():
+    app = create_app()
+    with testing_database(app, url="postgresql+psycopg://nobody@127.0.0.1:1/nowhere"):
+        yield app
+"""
+    )
+    project.makepyfile("def test_one(app):\n    pass\n\n\ndef test_two(app):\n    pass\n")
+    result = project.runpytest_inprocess("-p", "no:randomly")
+    result.assert_outcomes(errors=2)
+    messages = [
+        result.outlines[n + 1] for n, line in enumerate(result.outlines) if "ERROR at setup" in line
+    ]
+    assert len(messages) == 2
+    assert all(m.startswith("flask-testkit: cannot reach the test database") for m in messages)
+    assert "Traceback" not in result.stdout.str()
+    assert "During handling" not in result.stdout.str()
