@@ -1,63 +1,23 @@
-"""The `flask-testkit` command and the `flask testkit` group."""
+"""The `flask-testkit` command and the `flask testkit` group.
+
+Every `flask` command loads this module through the `flask.commands` entry point, so it imports
+only click and Flask; the generator is imported when `init` runs.
+"""
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 from flask.cli import AppGroup, ScriptInfo
 
-from flask_testkit.generator import GeneratorError, Options, build_suite
-from flask_testkit.generator.rendering import tidy_written
-from flask_testkit.generator.summary import pytest_command, summary
-from flask_testkit.generator.updating import merge_update
-from flask_testkit.generator.writing import diff, write_atomically
 
+def _init(app: str, **options: Any) -> None:
+    from flask_testkit.generator.command import InitRequest, run_init
 
-def _init(
-    app: str, out: str, dry_run: bool, force: bool, update: bool, run: bool, timeout: float
-) -> None:
-    root = Path.cwd()
-    try:
-        options = Options(app=app, out=Path(out), root=root, timeout=timeout)
-        suite = build_suite(options, force=force, update=update, dry_run=dry_run)
-        files = merge_update(suite.files) if update else suite.files
-        if dry_run:
-            for path, source in sorted(files.items()):
-                click.echo(diff(path, source, suite.root), nl=False)
-            click.echo(summary(suite, sorted(files), dry_run=True))
-            return
-        new_files = [path for path in files if not path.exists()]
-        written = write_atomically(files)
-        tidy_written(new_files, root)
-    except GeneratorError as error:
-        raise click.ClickException(str(error)) from None
-    click.echo(summary(suite, written, dry_run=False))
-    if run:
-        command = pytest_command(suite, endpoint_coverage=_has_endpoint_coverage(suite.root))
-        click.echo(f"\n$ {' '.join(command)}")
-        result = subprocess.run(
-            [sys.executable, "-m", *command], cwd=suite.root, check=False, env=os.environ.copy()
-        )
-        if result.returncode != 0:
-            raise click.exceptions.Exit(result.returncode)
-
-
-def _has_endpoint_coverage(root: Path) -> bool:
-    """True when pytest, as configured in root, offers --endpoint-coverage."""
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--help"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return "--endpoint-coverage" in result.stdout
+    run_init(InitRequest(app=app, **options))
 
 
 _options = [
@@ -68,7 +28,11 @@ _options = [
         help="Folder to write the suite to. Beside the app it is the guide's `tests` package.",
     ),
     click.option("--dry-run", is_flag=True, help="Show what would be written, as a diff."),
-    click.option("--force", is_flag=True, help="Overwrite existing files."),
+    click.option(
+        "--force",
+        is_flag=True,
+        help="Replace the files the suite consists of; a changed file is kept as NAME.orig.",
+    ),
     click.option(
         "--update", is_flag=True, help="Only add tests for endpoints and models that have none."
     ),
@@ -110,13 +74,9 @@ def main() -> None:
     "Defaults to $FLASK_APP.",
 )
 @_with_options
-def init_command(
-    app_spec: str, out: str, dry_run: bool, force: bool, update: bool, run: bool, timeout: float
-) -> None:
+def init_command(app_spec: str, **options: Any) -> None:
     """Read the app and write the guide's test suite for it."""
-    if force and update:
-        raise click.UsageError("--force and --update do opposite things; pass one of them.")
-    _init(app_spec, out, dry_run, force, update, run, timeout)
+    _init(app_spec, **options)
 
 
 testkit_group = AppGroup("testkit", help="flask-testkit commands for this app.")
@@ -125,20 +85,10 @@ testkit_group = AppGroup("testkit", help="flask-testkit commands for this app.")
 @testkit_group.command("init")
 @_with_options
 @click.pass_context
-def flask_init_command(
-    ctx: click.Context,
-    out: str,
-    dry_run: bool,
-    force: bool,
-    update: bool,
-    run: bool,
-    timeout: float,
-) -> None:
+def flask_init_command(ctx: click.Context, /, **options: Any) -> None:
     """Read the app given to `flask --app` and write the guide's test suite for it."""
     info = ctx.ensure_object(ScriptInfo)
     spec = info.app_import_path or os.environ.get("FLASK_APP")
     if not spec:
         raise click.UsageError("name the app: flask --app 'module:create_app()' testkit init")
-    if force and update:
-        raise click.UsageError("--force and --update do opposite things; pass one of them.")
-    _init(spec, out, dry_run, force, update, run, timeout)
+    _init(spec, **options)

@@ -33,6 +33,14 @@ def create_app() -> Flask:
             abort(404)
         return jsonify(term=term, meaning=GLOSSARY[term])
 
+    @app.get("/api/constants")
+    def constants():
+        # JSON is the only representation on offer; no Accept header at all means anything goes.
+        accepts = request.accept_mimetypes
+        if accepts.provided and not accepts.accept_json:
+            abort(406)
+        return jsonify(e=2.71828, pi=3.14159)
+
     @app.get("/api/history/mean")
     def history_mean():
         # Bug kept on purpose: the mean of an empty history raises.

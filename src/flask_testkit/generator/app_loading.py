@@ -1,0 +1,198 @@
+"""Load the user's app with Flask's own --app rules and describe how tests should build it."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from flask import Flask
+from flask.cli import NoAppException
+
+from flask_testkit.errors import ConfigurationError
+from flask_testkit.loading import load_app as load_configured_app
+from flask_testkit.settings import Setting
+
+from .errors import GeneratorError
+
+
+def test_settings(uses_flask_wtf: bool) -> dict[str, object]:
+    """The config every generated suite sets: testing mode, and no CSRF check for Flask-WTF."""
+    settings: dict[str, object] = {"TESTING": True}
+    if uses_flask_wtf:
+        settings["WTF_CSRF_ENABLED"] = False
+    return settings
+
+
+_DICT_PARAMETERS = ("test_config", "config", "settings", "config_overrides", "overrides")
+
+
+@dataclass
+class AppTarget:
+    """How the generated conftest imports and builds the app in its testing configuration."""
+
+    spec: str
+    module: str
+    attribute: str
+    is_factory: bool
+    call_args: str = ""
+    extra_imports: list[tuple[str, str]] = field(default_factory=list)
+    settings_in_call: bool = False
+    root: Path = Path()
+    uses_flask_wtf: bool = False
+
+    @property
+    def settings(self) -> dict[str, object]:
+        """The testing config the conftest applies."""
+        return test_settings(self.uses_flask_wtf)
+
+    @property
+    def import_line(self) -> tuple[str, str]:
+        """The (module, name) the conftest imports."""
+        return self.module, self.attribute
+
+    @property
+    def build_expression(self) -> str:
+        """The expression that gives the app, as the conftest writes it."""
+        if not self.is_factory:
+            return f"{self.attribute}"
+        if self.settings_in_call:
+            settings = ", ".join(f"{key!r}: {value!r}" for key, value in self.settings.items())
+            return f"{self.attribute}({{{settings}}})"
+        return f"{self.attribute}({self.call_args})"
+
+    def build(self) -> Flask:
+        """Build the app exactly as the generated conftest does."""
+        module = sys.modules[self.module]
+        obj = getattr(module, self.attribute)
+        if self.is_factory:
+            namespace: dict[str, Any] = {self.attribute: obj}
+            for source, name in self.extra_imports:
+                namespace[name] = getattr(sys.modules[source], name)
+            app = eval(self.build_expression, namespace)  # our own rendered call, literals only
+        else:
+            app = obj
+        if not isinstance(app, Flask):
+            raise GeneratorError(f"{self.spec!r} did not give a Flask app; check the --app value.")
+        if not self.settings_in_call:
+            app.config.update(self.settings)
+        return app
+
+
+def load_app(spec: str, root: Path) -> tuple[Flask, AppTarget]:
+    """Import the app named by spec (Flask --app syntax) and work out its test build."""
+    root = root.resolve()
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    try:
+        # The plugin's loader, so that `init` and the test run find the same app.
+        app = load_configured_app(Setting(spec, "--app"))
+    except ConfigurationError as error:
+        raise GeneratorError(_load_error(spec, error.__cause__)) from None
+    parts = re.split(r":(?![\\/])", spec, maxsplit=1)
+    path, name = parts[0], (parts[1] if len(parts) > 1 else None)
+    module_name = _module_name(path)
+    module = sys.modules[module_name]
+    # Read before the generator itself imports Flask-WTF to look for forms.
+    uses_flask_wtf = "flask_wtf" in sys.modules
+    target = _describe(spec, module, name, app)
+    target.uses_flask_wtf = uses_flask_wtf
+    target.root = _import_root(module, module_name)
+    return app, target
+
+
+def _module_name(path: str) -> str:
+    from flask.cli import prepare_import
+
+    return prepare_import(path)
+
+
+def _import_root(module: ModuleType, module_name: str) -> Path:
+    file = Path(module.__file__ or ".").resolve()
+    depth = module_name.count(".") + (1 if file.name == "__init__.py" else 0)
+    root = file.parent
+    for _ in range(depth):
+        root = root.parent
+    return root
+
+
+def _load_error(spec: str, cause: BaseException | None) -> str:
+    if isinstance(cause, NoAppException):
+        return _first_line(str(cause), spec)
+    what = f"{type(cause).__name__}: {cause}" if cause else "it failed"
+    return (
+        f"the app {spec!r} failed to build: {what}."
+        " Fix the error (try `flask --app ... routes`) and run again."
+    )
+
+
+def _first_line(message: str, spec: str) -> str:
+    lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+    if message.startswith("While importing"):
+        detail = lines[-1] if lines else "an import failed"
+        return f"could not import the app {spec!r}: {detail}. Fix the import and run again."
+    text = " ".join(lines) if lines else "could not load the app"
+    if " Use " in text:
+        return text  # Flask's message already says what to pass
+    return f"{text.rstrip('.')}. Check the --app value (Flask's syntax: 'module:create_app()')."
+
+
+def _describe(spec: str, module: ModuleType, name: str | None, app: Flask) -> AppTarget:
+    if name is None:
+        return _describe_discovered(spec, module, app)
+    expr = ast.parse(name.strip(), mode="eval").body
+    if isinstance(expr, ast.Name):
+        return _factory_or_object(spec, module, expr.id, "")
+    assert isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name)
+    source = name.strip()
+    call_args = source[source.index("(") + 1 : source.rindex(")")].strip()
+    return _factory_or_object(spec, module, expr.func.id, call_args)
+
+
+def _describe_discovered(spec: str, module: ModuleType, app: Flask) -> AppTarget:
+    for attribute, value in vars(module).items():
+        if value is app:
+            return AppTarget(spec, module.__name__, attribute, is_factory=False)
+    for attribute in ("create_app", "make_app"):
+        if inspect.isfunction(getattr(module, attribute, None)):
+            return _factory_or_object(spec, module, attribute, "")
+    raise GeneratorError(f"could not tell how {spec!r} builds its app; name it: 'module:app'.")
+
+
+def _factory_or_object(spec: str, module: ModuleType, attribute: str, args: str) -> AppTarget:
+    obj = getattr(module, attribute)
+    if not inspect.isfunction(obj):
+        return AppTarget(spec, module.__name__, attribute, is_factory=False)
+    target = AppTarget(spec, module.__name__, attribute, is_factory=True, call_args=args)
+    if not args:
+        _prefer_testing_arguments(target, obj)
+    return target
+
+
+def _prefer_testing_arguments(target: AppTarget, factory: Any) -> None:
+    """Use the factory's own testing hook when it has one: a settings dict or a test config."""
+    parameters = list(inspect.signature(factory).parameters.values())
+    if not parameters:
+        return
+    first = parameters[0]
+    if first.name in _DICT_PARAMETERS and first.default is None:
+        target.settings_in_call = True
+        return
+    default = first.default
+    if inspect.isclass(default):
+        home = sys.modules.get(default.__module__)
+        for name, candidate in vars(home or {}).items():
+            if (
+                inspect.isclass(candidate)
+                and candidate is not default
+                and issubclass(candidate, default)
+                and re.fullmatch(r"Test(ing)?Config(uration)?", name)
+            ):
+                target.call_args = name
+                target.extra_imports.append((default.__module__, name))
+                return

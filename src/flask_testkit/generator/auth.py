@@ -1,0 +1,219 @@
+"""Work out how the app authenticates, and how the generated tests sign in."""
+
+from __future__ import annotations
+
+import base64
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask
+
+from .cases import Case, Request, Setup
+from .code import Code, string
+from .payloads import body_for
+from .routes import Endpoint
+from .values import column_kind, is_password_name
+
+if TYPE_CHECKING:
+    from .models import ModelInfo, ModelScan
+    from .probing import Prober
+
+_LOGIN_WORDS = ("login", "signin", "sign_in", "sign-in", "token", "authenticate", "session")
+_ADMIN_FLAGS = ("is_admin", "admin", "is_superuser", "superuser", "is_staff")
+_ROLE_COLUMNS = ("role", "user_role", "kind", "type", "level")
+
+
+@dataclass
+class AuthSpec:
+    """The app's sign-in mechanism and what the conftest needs to use it."""
+
+    kind: str  # "bearer" or "session"
+    user_model: ModelInfo
+    login: Endpoint | None = None
+    login_body: dict[str, Any] = field(default_factory=dict)
+    token_path: list[str | int] = field(default_factory=list)
+    admin_kwargs: dict[str, Any] | None = None
+    imports: set[tuple[str, str]] = field(default_factory=set)
+    identity: str = ""  # the user column sent as the HTTP Basic username
+
+    @property
+    def user_factory(self) -> str:
+        """The factory that makes users."""
+        return f"{self.user_model.name}Factory"
+
+    def sign_in(self, prober: Prober, client: Any, names: dict[str, Any], who: str) -> Any:
+        """Create the user and sign in as the conftest fixtures do; gives (client, headers)."""
+        from .probing import resolve
+
+        admin = who == "admin"
+        kwargs = resolve(self.admin_kwargs or {}, names) if admin else {}
+        user = names[self.user_factory](**kwargs)
+        names["admin_user" if admin else "user"] = user
+        if self.kind == "session":
+            from flask_login import FlaskLoginClient  # type: ignore[import-untyped]
+
+            return FlaskLoginClient(prober.app, prober.app.response_class, user=user), {}
+        if self.kind == "basic":
+            return client, {"Authorization": basic_authorization(getattr(user, self.identity))}
+        assert self.login is not None
+        body = resolve(self.login_body, {**names, "user": user})
+        response = client.post(self.login.rule, json=body)
+        token: Any = response.get_json(silent=True)
+        for key in self.token_path:
+            token = token[key]
+        return client, {"Authorization": f"Bearer {token}"}
+
+
+def user_model_of(app: Flask, scan: ModelScan | None) -> ModelInfo | None:
+    """The model that stands for users: it takes a password, or is Flask-Login's user."""
+    if scan is None:
+        return None
+    with_password = [m for m in scan.models if m.password_setter]
+    if with_password:
+        return with_password[0]
+    mixin = [m for m in scan.models if hasattr(m.cls, "get_id") and hasattr(m.cls, "is_active")]
+    if mixin:
+        return mixin[0]
+    return next((m for m in scan.models if m.name.lower() in ("user", "account")), None)
+
+
+def login_candidates(endpoints: list[Endpoint]) -> list[Endpoint]:
+    """POST endpoints whose name or rule says they sign a user in."""
+    found = []
+    for endpoint in endpoints:
+        text = f"{endpoint.endpoint} {endpoint.rule}".lower()
+        signs_in = any(word in text for word in _LOGIN_WORDS) and "logout" not in text
+        if endpoint.method == "POST" and not endpoint.arguments and signs_in:
+            found.append(endpoint)
+    return found
+
+
+def detect_auth(
+    app: Flask, scan: ModelScan | None, endpoints: list[Endpoint], prober: Prober
+) -> tuple[AuthSpec | None, list[str]]:
+    """The sign-in mechanism, found by reading the app and probing its login endpoint."""
+    notes: list[str] = []
+    user_model = user_model_of(app, scan)
+    if user_model is None:
+        return None, notes
+    admin_kwargs, imports = _admin_kwargs(user_model)
+    if getattr(app, "login_manager", None) is not None and hasattr(user_model.cls, "get_id"):
+        return AuthSpec("session", user_model, admin_kwargs=admin_kwargs, imports=imports), notes
+    for endpoint in login_candidates(endpoints):
+        body = body_for(endpoint.view, user_model)
+        if body is None or body.kind != "json":
+            continue
+        login_body = credentials(body.fields, user_model)
+        if login_body is None:
+            continue
+        spec = AuthSpec("bearer", user_model, endpoint, login_body, [], admin_kwargs, imports)
+        setup = Setup("user", spec.user_factory, user_model.name)
+        request = Request("POST", repr(endpoint.rule), login_body, "json")
+        outcome = prober.run(Case(endpoint, "login", request, [setup]))
+        path = _token_path(outcome.json)
+        if outcome.status == 200 and path:
+            spec.token_path = path
+            return spec, notes
+    basic = _detect_basic(user_model, endpoints, prober, admin_kwargs, imports)
+    if basic is not None:
+        return basic, notes
+    if "flask-jwt-extended" in app.extensions:
+        notes.append("flask-jwt-extended is set up, but no login endpoint gave a token to sign in")
+    return None, notes
+
+
+def credentials(fields: dict[str, Any], user: ModelInfo) -> dict[str, Any] | None:
+    """The login body with the fixture user's identity and TEST_PASSWORD, if it has both."""
+    columns = {c.key for c in user.columns}
+    body: dict[str, Any] = {}
+    has_password = False
+    for key in fields:
+        if is_password_name(key):
+            body[key] = Code("TEST_PASSWORD")
+            has_password = True
+        elif key in columns:
+            body[key] = Code(f"user.{key}")
+        elif "email" in key and "email" in columns:
+            body[key] = Code("user.email")
+        elif key in ("login", "identifier", "user") and "username" in columns:
+            body[key] = Code("user.username")
+    return body if has_password and len(body) >= 2 else None
+
+
+def _token_path(data: Any, path: list[str | int] | None = None) -> list[str | int] | None:
+    path = path or []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            named = "token" in str(key).lower() and "refresh" not in str(key).lower()
+            if named and isinstance(value, str) and len(value) > 10:
+                return [*path, key]
+            found = _token_path(value, [*path, key])
+            if found:
+                return found
+    return None
+
+
+def _admin_kwargs(user: ModelInfo) -> tuple[dict[str, Any] | None, set[tuple[str, str]]]:
+    """Factory arguments that would make an administrator, when the model has a role or flag."""
+    for column in user.columns:
+        key = column.key.lower()
+        if key in _ADMIN_FLAGS and column_kind(column) == "boolean":
+            return {column.key: True}, set()
+        if key in _ROLE_COLUMNS or key.endswith("_role"):
+            enum_class = column.enum_class
+            if enum_class is not None:
+                member = _admin_member(enum_class)
+                if member is not None:
+                    code = Code(f"{enum_class.__name__}.{member.name}")
+                    return {column.key: code}, {(enum_class.__module__, enum_class.__name__)}
+                continue
+            choices = list(getattr(column.sa_type, "enums", None) or [])
+            admin = next((c for c in choices if "admin" in c.lower()), None)
+            if admin or (column_kind(column) == "string" and not choices):
+                return {column.key: admin or "admin"}, set()
+    return None, set()
+
+
+def _admin_member(enum_class: type[enum.Enum]) -> enum.Enum | None:
+    for member in enum_class:
+        if "admin" in member.name.lower() or "admin" in str(member.value).lower():
+            return member
+    return None
+
+
+def basic_authorization(username: str) -> str:
+    """The Authorization header value for username and TEST_PASSWORD."""
+    from .values import TEST_PASSWORD
+
+    token = base64.b64encode(f"{username}:{TEST_PASSWORD}".encode()).decode()
+    return f"Basic {token}"
+
+
+def _detect_basic(
+    user_model: ModelInfo,
+    endpoints: list[Endpoint],
+    prober: Prober,
+    admin_kwargs: dict[str, Any] | None,
+    imports: set[tuple[str, str]],
+) -> AuthSpec | None:
+    """HTTP Basic, found by a GET that answers 401 with `WWW-Authenticate: Basic`."""
+    columns = [c.key for c in user_model.columns]
+    for endpoint in endpoints:
+        if endpoint.method != "GET" or endpoint.arguments:
+            continue
+        request = Request("GET", string(endpoint.rule))
+        challenge = prober.run(Case(endpoint, "probe", request)).www_authenticate or ""
+        if not challenge.lower().startswith("basic"):
+            continue
+        for identity in ("username", "email", "login", "name"):
+            if identity not in columns:
+                continue
+            spec = AuthSpec("basic", user_model, admin_kwargs=admin_kwargs, imports=imports)
+            spec.identity = identity
+            prober.auth = spec
+            signed_in = Request("GET", string(endpoint.rule), auth="user")
+            if prober.run(Case(endpoint, "probe", signed_in)).succeeded:
+                return spec
+        return None
+    return None

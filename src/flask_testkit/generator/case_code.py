@@ -1,0 +1,97 @@
+"""Write one test function from a probed case."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .assertions import AssertionWriter
+from .auth import AuthSpec
+from .cases import Case
+from .code import literal
+
+
+@dataclass
+class TestFunction:
+    """A rendered test and what it needs from the module header."""
+
+    source: str
+    factories: set[str] = field(default_factory=set)
+    models: set[str] = field(default_factory=set)
+    uses_password: bool = False
+
+
+def code_only(source: str) -> str:
+    """source with the text of plain string literals blanked, so only code is searched."""
+    return re.sub(r'(?<![f\w])"[^"\n]*"', '""', source)
+
+
+def render_case(
+    case: Case, auth: AuthSpec | None, writer: AssertionWriter, has_db: bool
+) -> TestFunction:
+    """The source of the test for case."""
+    request = case.request
+    body_lines: list[str] = []
+    payload = None
+    if request.body:
+        payload = "payload" if request.body_kind == "json" else "form"
+        body_lines.append(f"{payload} = {literal(request.body)}")
+    assertions = writer.lines(case, payload)
+    marker = writer.xfail_marker(case)
+    client = "client"
+    call_args = [request.path]
+    if request.query:
+        call_args.append(f"query_string={literal(request.query)}")
+    if request.body is not None:
+        keyword = "json" if request.body_kind == "json" else "data"
+        call_args.append(f"{keyword}={payload}" if request.body else f"{keyword}={{}}")
+    credentials = None
+    if request.auth and auth is not None:
+        if auth.kind == "session":
+            client = "auth_client" if request.auth == "user" else "admin_client"
+        else:
+            credentials = "auth_headers" if request.auth == "user" else "admin_headers"
+    if request.headers:
+        extra = literal(request.headers)
+        call_args.append(
+            f"headers={{**{credentials}, {extra[1:]}" if credentials else f"headers={extra}"
+        )
+    elif credentials:
+        call_args.append(f"headers={credentials}")
+    call = f"response = {client}.{request.method.lower()}({', '.join(call_args)})"
+    later = "\n".join([call, *body_lines, *assertions])
+    setup_lines: list[str] = []
+    factories: set[str] = set()
+    for index, setup in enumerate(case.setups):
+        factories.add(setup.factory)
+        kwargs = ", ".join(f"{k}={literal(v)}" for k, v in setup.kwargs.items())
+        if setup.batch:
+            made = f"{setup.factory}.create_batch({setup.batch}{', ' + kwargs if kwargs else ''})"
+        else:
+            made = f"{setup.factory}({kwargs})"
+        rest = "\n".join([later, *(str(s.kwargs) for s in case.setups[index + 1 :])])
+        used = setup.delete or re.search(rf"\b{setup.var}\b", code_only(rest))
+        setup_lines.append(f"{setup.var} = {made}" if used else made)
+        if setup.delete:
+            setup_lines += [f"db_session.delete({setup.var})", "db_session.flush()"]
+        if f"{setup.var}_id" in later:
+            setup_lines.append(f"{setup.var}_id = {setup.var}.id")
+    text = "\n".join([*setup_lines, later])
+    fixtures = [client]
+    if has_db and (case.setups or "db_session" in text):
+        fixtures.append("db_session")
+    defined = {setup.var for setup in case.setups}
+    for name in ("user", "admin_user"):
+        if name not in defined and re.search(rf"\b{name}\b", code_only(text)):
+            fixtures.append(name)
+    for name in ("auth_headers", "admin_headers"):
+        if name in text:
+            fixtures.append(name)
+    lines = [marker] if marker else []
+    lines.append(f"def {case.name}({', '.join(fixtures)}):")
+    block = [*setup_lines, *body_lines]
+    if block:
+        lines += ["    " + line for line in block] + [""]
+    lines += ["    " + call, ""] + ["    " + line for line in assertions]
+    models = {name for module, name in writer.imports if module == "__models__" and name}
+    return TestFunction("\n".join(lines), factories, models, "TEST_PASSWORD" in text)

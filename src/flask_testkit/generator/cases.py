@@ -1,0 +1,154 @@
+"""The test cases the generator writes: what each sets up, sends, and expects."""
+
+from __future__ import annotations
+
+import http
+from dataclasses import dataclass, field
+from typing import Any
+
+from .routes import Endpoint
+
+HAPPY = "happy"
+NOT_FOUND = "not_found"
+UNAUTHENTICATED = "unauthenticated"
+FORBIDDEN = "forbidden"
+EMPTY_BODY = "empty_body"
+INVALID_BODY = "invalid_body"
+NOT_ALLOWED = "method_not_allowed"
+FORM_REJECTED = "form_rejected"
+WRONG_PASSWORD = "wrong_password"
+INVALID_QUERY = "invalid_query"
+NOT_ACCEPTABLE = "not_acceptable"
+ERROR_KINDS = (
+    INVALID_QUERY,
+    NOT_FOUND,
+    UNAUTHENTICATED,
+    FORBIDDEN,
+    EMPTY_BODY,
+    INVALID_BODY,
+    NOT_ALLOWED,
+    WRONG_PASSWORD,
+    NOT_ACCEPTABLE,
+)
+
+
+@dataclass
+class Setup:
+    """A row (or rows) a test creates with a factory before its request."""
+
+    var: str
+    factory: str
+    model: str
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    batch: int = 0
+    delete: bool = False
+
+
+@dataclass
+class Request:
+    """The request a test sends; `path` is Python source (a string or an f-string)."""
+
+    method: str
+    path: str
+    body: dict[str, Any] | None = None
+    body_kind: str = "json"
+    auth: str | None = None  # None, "user" or "admin"
+    query: dict[str, str] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Outcome:
+    """What the app did when probed."""
+
+    status: int = 0
+    json: Any = None
+    text: str = ""
+    mimetype: str = ""
+    location: str | None = None
+    www_authenticate: str | None = None
+    exception: BaseException | None = None
+    handled_exception: BaseException | None = None
+    network: list[str] = field(default_factory=list)
+    timed_out: bool = False
+    row_gone: bool | None = None
+    volatile: set[str] = field(default_factory=set)
+    row_values: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def server_error(self) -> bool:
+        """True when the app crashed or answered 5xx."""
+        return self.exception is not None or self.status >= 500
+
+    @property
+    def succeeded(self) -> bool:
+        """True for a 2xx or 3xx answer."""
+        return self.exception is None and 200 <= self.status < 400
+
+
+@dataclass
+class Case:
+    """One generated test."""
+
+    endpoint: Endpoint
+    kind: str
+    request: Request
+    setups: list[Setup] = field(default_factory=list)
+    outcome: Outcome | None = None
+    name: str = ""
+    model_hint: str | None = None
+
+    @property
+    def is_error_case(self) -> bool:
+        """True for the cases that check how the endpoint refuses a request."""
+        return self.kind in ERROR_KINDS
+
+
+def status_words(status: int) -> str:
+    """snake_case words for a status, e.g. 404 -> not_found."""
+    if 300 <= status < 400:
+        return "redirects"
+    try:
+        phrase = http.HTTPStatus(status).phrase
+    except ValueError:
+        return f"status_{status}"
+    return "_".join(phrase.lower().replace("-", " ").replace("'", "").split())
+
+
+def case_name(case: Case, taken: set[str]) -> str:
+    """A unique test name that says what is checked."""
+    fn = case.endpoint.function_name
+    outcome = case.outcome
+    if outcome is not None and outcome.server_error:
+        result = "does_not_fail"
+    else:
+        result = "returns_" + status_words(outcome.status) if outcome else "works"
+        if result == "returns_redirects":
+            result = "redirects"
+    what = {
+        HAPPY: "",
+        NOT_FOUND: f"_with_missing_{case.model_hint or 'item'}",
+        UNAUTHENTICATED: "_without_credentials",
+        FORBIDDEN: "_as_member",
+        EMPTY_BODY: "_with_empty_body",
+        INVALID_BODY: "_with_invalid_types",
+        FORM_REJECTED: "_with_empty_form",
+        WRONG_PASSWORD: "_with_wrong_password",
+        INVALID_QUERY: "_with_invalid_query",
+        NOT_ACCEPTABLE: "_asking_for_xml",
+    }.get(case.kind, "")
+    if case.kind == NOT_ALLOWED:
+        slug = "_".join(case.endpoint.static_segments + [a.name for a in case.endpoint.arguments])
+        name = f"test_{case.request.method.lower()}_is_not_allowed_on_{slug or 'root'}"
+    elif case.kind == FORM_REJECTED:
+        name = f"test_{fn}{what}_shows_the_form_again"
+    else:
+        name = f"test_{fn}{what}_{result}"
+    from .code import snake
+
+    name = "test_" + snake(name[5:])
+    unique, n = name, 2
+    while unique in taken:
+        unique, n = f"{name}_{n}", n + 1
+    taken.add(unique)
+    return unique

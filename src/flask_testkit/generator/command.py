@@ -1,0 +1,85 @@
+"""What `init` does once its options are parsed: generate, write or show, summarise, run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from .errors import GeneratorError
+from .pipeline import Options, build_suite
+from .rendering import tidy_written
+from .summary import pytest_command, shown_command, summary
+from .updating import merge_update
+from .writing import diff, drop_unneeded_copies, write_atomically
+
+
+@dataclass(frozen=True)
+class InitRequest:
+    """The options of one `init`."""
+
+    app: str
+    out: str
+    dry_run: bool = False
+    force: bool = False
+    update: bool = False
+    run: bool = False
+    timeout: float = 2.0
+
+
+def run_init(request: InitRequest) -> None:
+    """Generate the suite and write it (or show it), then print the summary; --run runs it."""
+    if request.force and request.update:
+        raise click.UsageError("--force and --update do opposite things; pass one of them.")
+    root = Path.cwd()
+    try:
+        options = Options(
+            app=request.app, out=Path(request.out), root=root, timeout=request.timeout
+        )
+        suite = build_suite(
+            options, force=request.force, update=request.update, dry_run=request.dry_run
+        )
+        files = merge_update(suite.files) if request.update else suite.files
+        if request.dry_run:
+            for path, source in sorted(files.items()):
+                click.echo(diff(path, source, suite.root), nl=False)
+            click.echo(summary(suite, sorted(files), dry_run=True))
+            return
+        # --update appends to the user's files and must leave their lines as they are, so only
+        # files it creates are tidied; --force replaces whole files, after keeping a copy.
+        tidied = [path for path in files if not request.update or not path.exists()]
+        copies = write_atomically(files, keep_copies=request.force)
+        tidy_written(tidied, root)
+        copies = drop_unneeded_copies(copies)
+    except GeneratorError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(summary(suite, sorted(files), dry_run=False, copies=sorted(copies.values())))
+    if request.run:
+        _run_suite(
+            pytest_command(suite, endpoint_coverage=_has_endpoint_coverage(suite.root)), root
+        )
+
+
+def _run_suite(command: list[str], cwd: Path) -> None:
+    click.echo(f"\n$ {shown_command(command)}", nl=True)
+    result = subprocess.run(
+        [sys.executable, "-m", *command], cwd=cwd, check=False, env=os.environ.copy()
+    )
+    if result.returncode != 0:
+        raise click.exceptions.Exit(result.returncode)
+
+
+def _has_endpoint_coverage(root: Path) -> bool:
+    """True when pytest, as configured in root, offers --endpoint-coverage."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--help"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return "--endpoint-coverage" in result.stdout

@@ -1,0 +1,193 @@
+"""The ways an endpoint refuses a request: missing rows, no credentials, bad bodies, 405."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from .case_requests import request_for
+from .cases import (
+    EMPTY_BODY,
+    FORBIDDEN,
+    FORM_REJECTED,
+    INVALID_BODY,
+    INVALID_QUERY,
+    NOT_ACCEPTABLE,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    UNAUTHENTICATED,
+    WRONG_PASSWORD,
+    Case,
+    Outcome,
+    Request,
+    Setup,
+)
+from .code import Code
+from .schemas import BodySpec, invalid_query
+
+if TYPE_CHECKING:
+    from .auth import AuthSpec
+    from .planning import EndpointPlan
+    from .routes import Endpoint
+    from .row_setups import RowSetups
+
+
+BODY_METHODS = ("POST", "PUT", "PATCH")
+# A type no JSON API serves: an app that negotiates content answers 406 Not Acceptable.
+NON_JSON_ACCEPT = {"Accept": "application/xml"}
+
+
+class ErrorCases:
+    """Probes the error cases around a request that works (or the closest one to it)."""
+
+    auth: AuthSpec | None
+    rows: RowSetups
+
+    def _probe(self, case: Case) -> Case:
+        raise NotImplementedError
+
+    def _login_body(self, endpoint: Endpoint) -> BodySpec | None:
+        raise NotImplementedError
+
+    def _error_cases(self, plan: EndpointPlan, base: Case, unauthenticated: Case | None) -> None:
+        endpoint = base.endpoint
+        succeeded = base.outcome is not None and base.outcome.succeeded
+        if unauthenticated is not None and base.request.auth is not None:
+            unauthenticated.kind = UNAUTHENTICATED
+            plan.cases.append(unauthenticated)
+        if base.request.auth == "admin":
+            member = _clone(base, FORBIDDEN, auth="user", setups=_swap_owner(base.setups))
+            member.request.path = member.request.path.replace("admin_user", "user")
+            self._keep_if_refused(plan, member)
+        if self._login_body(endpoint) is not None and succeeded:
+            body = {
+                k: "not-the-password" if v == Code("TEST_PASSWORD") else v
+                for k, v in (base.request.body or {}).items()
+            }
+            wrong = _clone(base, WRONG_PASSWORD, body=body)
+            self._probe(wrong)
+            if wrong.outcome and (wrong.outcome.status >= 400 or wrong.outcome.status == 200):
+                plan.cases.append(wrong)
+            return
+        wrong_query = invalid_query(endpoint.view) if endpoint.method == "GET" else None
+        if wrong_query:
+            query_case = _clone(base, INVALID_QUERY)
+            query_case.request.query = wrong_query
+            self._keep_if_refused(plan, query_case)
+        path_setups = [s for s in base.setups if not s.batch]
+        if succeeded and path_setups:
+            gone = list(base.setups)
+            gone[gone.index(path_setups[-1])] = _replace_setup(path_setups[-1], delete=True)
+            self._keep_if_refused(plan, _clone(base, NOT_FOUND, setups=gone))
+        elif succeeded and any(a.converter == "UnicodeConverter" for a in endpoint.arguments):
+            unknown = {
+                a.name: "does-not-exist"
+                for a in endpoint.arguments
+                if a.converter == "UnicodeConverter"
+            }
+            missing = _clone(base, NOT_FOUND)
+            missing.request.path = request_for(endpoint, unknown).path
+            self._keep_if_refused(plan, missing)
+        elif not succeeded and endpoint.arguments and base.outcome and base.outcome.status == 404:
+            plan.cases.append(_clone(base, NOT_FOUND, outcome=base.outcome))
+        if endpoint.method in BODY_METHODS and base.request.body:
+            empty = _clone(base, EMPTY_BODY, body={})
+            self._probe(empty)
+            form_redirected = base.request.body_kind == "form" and succeeded
+            if form_redirected and empty.outcome and empty.outcome.status == 200:
+                empty.kind = FORM_REJECTED
+                plan.cases.append(empty)
+            elif empty.outcome and (empty.outcome.server_error or empty.outcome.status >= 400):
+                plan.cases.append(empty)
+            wrong_body = BodySpec(base.request.body, base.request.body_kind, "").invalid()
+            if wrong_body:
+                invalid = _clone(base, INVALID_BODY, body=wrong_body)
+                self._probe(invalid)
+                same = (
+                    empty.outcome
+                    and invalid.outcome
+                    and (
+                        (empty.outcome.status, empty.outcome.json)
+                        == (invalid.outcome.status, invalid.outcome.json)
+                    )
+                )
+                if not same:
+                    self._keep_if_refused(plan, invalid, probed=True)
+        if endpoint.method == "GET" and succeeded and not plan.has_error:
+            self._not_acceptable(plan, base)
+
+    def _not_acceptable(self, plan: EndpointPlan, base: Case) -> None:
+        """Content negotiation: kept only when the app refuses a non-JSON Accept with 406."""
+        case = _clone(base, NOT_ACCEPTABLE)
+        case.request.headers = dict(NON_JSON_ACCEPT)
+        self._probe(case)
+        if case.outcome and case.outcome.status == 406:
+            plan.cases.append(case)
+
+    def _keep_if_refused(self, plan: EndpointPlan, case: Case, probed: bool = False) -> None:
+        if not probed:
+            self._probe(case)
+        outcome = case.outcome
+        if (
+            outcome
+            and (outcome.server_error or 400 <= outcome.status < 500)
+            and outcome.status != -1
+        ):
+            plan.cases.append(case)
+
+    def not_allowed(self, endpoint: Endpoint) -> Case | None:
+        """A request with a method the rule does not take; kept when the app answers 405."""
+        method = next(
+            (m for m in ("DELETE", "PUT", "PATCH", "POST", "GET") if m not in endpoint.methods),
+            None,
+        )
+        if method is None:
+            return None
+        # Rows behind the URL's ids keep the test free of made-up ids, though routing answers first.
+        setups, paths = self.rows.path_rows(endpoint)
+        request = request_for(endpoint, paths)
+        request.method = method
+        case = self._probe(Case(endpoint, NOT_ALLOWED, request, setups))
+        return case if case.outcome and case.outcome.status == 405 else None
+
+
+def _clone(
+    base: Case,
+    kind: str,
+    *,
+    auth: Any = "same",
+    setups: list[Setup] | None = None,
+    body: Any = "same",
+    outcome: Outcome | None = None,
+) -> Case:
+    request = Request(
+        base.request.method,
+        base.request.path,
+        base.request.body if body == "same" else body,
+        base.request.body_kind,
+        base.request.auth if auth == "same" else auth,
+    )
+    return Case(
+        base.endpoint,
+        kind,
+        request,
+        list(setups if setups is not None else base.setups),
+        outcome,
+        model_hint=base.model_hint,
+    )
+
+
+def _replace_setup(setup: Setup, **changes: Any) -> Setup:
+
+    return replace(setup, **changes)
+
+
+def _swap_owner(setups: list[Setup]) -> list[Setup]:
+    swapped = []
+    for setup in setups:
+        kwargs = {
+            k: Code(v.source.replace("admin_user", "user")) if isinstance(v, Code) else v
+            for k, v in setup.kwargs.items()
+        }
+        swapped.append(_replace_setup(setup, kwargs=kwargs))
+    return swapped

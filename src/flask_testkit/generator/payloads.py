@@ -1,0 +1,161 @@
+"""Find the body an endpoint expects (schemas, forms, the view's own code) and write a sample."""
+
+from __future__ import annotations
+
+import inspect
+import types
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .code import Code
+from .models import ModelInfo
+from .schemas import BodySpec, marshmallow_body, pydantic_body
+from .values import column_kind, is_password_name, sample_for_name
+
+
+def _code_objects(code: types.CodeType) -> Iterator[types.CodeType]:
+    yield code
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            yield from _code_objects(const)
+
+
+def _unwrap(view: Callable[..., Any]) -> Callable[..., Any]:
+    unwrapped: Callable[..., Any] = inspect.unwrap(view)
+    return unwrapped
+
+
+def referenced_objects(view: Callable[..., Any]) -> tuple[list[Any], set[str], set[str]]:
+    """Globals a view refers to, the attribute names it uses, and its string constants."""
+    function = _unwrap(view)
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return [], set(), set()
+    namespace = getattr(function, "__globals__", {})
+    objects: list[Any] = []
+    names: set[str] = set()
+    strings: set[str] = set()
+    for item in _code_objects(code):
+        names.update(item.co_names)
+        strings.update(c for c in item.co_consts if isinstance(c, str) and c.isidentifier())
+        for name in item.co_names:
+            if name in namespace:
+                objects.append(namespace[name])
+    closure = getattr(function, "__closure__", None) or ()
+    for cell in closure:
+        try:
+            objects.append(cell.cell_contents)
+        except ValueError:
+            continue
+    return objects, names, strings
+
+
+def body_for(view: Callable[..., Any] | None, model: ModelInfo | None) -> BodySpec | None:
+    """The best-known body for a view: declared schema, form, or fields the code reads."""
+    if view is None:
+        return None
+    declared = _declared_schema(view)
+    if declared is not None:
+        return declared
+    objects, names, strings = referenced_objects(view)
+    for obj in objects:
+        spec = _form_body(obj) or (marshmallow_body(obj, "json") if "load" in names else None)
+        spec = spec or pydantic_body(obj)
+        if spec is not None:
+            return spec
+    reads_body = bool(names & {"get_json", "json", "form", "values", "data"})
+    if model is not None and reads_body:
+        return _model_body(model, strings)
+    return None
+
+
+def _declared_schema(view: Callable[..., Any]) -> BodySpec | None:
+    apidoc = getattr(view, "_apidoc", None) or {}
+    for parameter in apidoc.get("arguments", {}).get("parameters", []):
+        if isinstance(parameter, dict) and parameter.get("in") in ("json", "form"):
+            kind = "form" if parameter["in"] == "form" else "json"
+            return marshmallow_body(parameter["schema"], kind, "flask-smorest arguments")
+    for value in vars(view).values():
+        # Apps that describe their views for OpenAPI often hang the body model on the view.
+        for attribute in ("body", "request_body", "schema", "input"):
+            declared = getattr(value, attribute, None)
+            if declared is not None and not isinstance(value, dict):
+                spec = pydantic_body(declared) or marshmallow_body(declared, "json")
+                if spec is not None:
+                    return spec
+    apiflask = getattr(view, "_spec", None) or {}
+    body = apiflask.get("body") if isinstance(apiflask, dict) else None
+    if body is not None:
+        return marshmallow_body(body, "json", "APIFlask input") or pydantic_body(body)
+    return None
+
+
+def _form_body(obj: Any) -> BodySpec | None:
+    try:
+        from flask_wtf import FlaskForm  # type: ignore[import-untyped]
+        from wtforms import validators as wtf_validators  # type: ignore[import-untyped]
+    except ImportError:
+        return None
+    if not (inspect.isclass(obj) and issubclass(obj, FlaskForm)):
+        return None
+    body: dict[str, Any] = {}
+    for name, unbound in _unbound_fields(obj):
+        field_class = unbound.field_class.__name__
+        validators = unbound.kwargs.get("validators") or (
+            unbound.args[1] if len(unbound.args) > 1 else []
+        )
+        length = next((v for v in validators if isinstance(v, wtf_validators.Length)), None)
+        if field_class in ("SubmitField", "HiddenField", "CSRFTokenField", "FileField"):
+            continue
+        if field_class == "BooleanField":
+            body[name] = "y"
+        elif field_class in ("SelectField", "RadioField"):
+            choices = unbound.kwargs.get("choices") or []
+            if choices:
+                first = choices[0]
+                body[name] = str(first[0] if isinstance(first, tuple | list) else first)
+        elif field_class in ("IntegerField", "DecimalField", "FloatField"):
+            body[name] = "1"
+        else:
+            value = sample_for_name(name, "string", getattr(length, "max", None))
+            if isinstance(value, str) and length is not None and length.min and length.min > 0:
+                value = value.ljust(int(length.min), "x")
+            body[name] = value
+    return BodySpec(body, "form", f"form {obj.__name__}", tuple(body))
+
+
+def _unbound_fields(form_class: Any) -> list[tuple[str, Any]]:
+    from wtforms.fields.core import UnboundField  # type: ignore[import-untyped]
+
+    found = [(name, getattr(form_class, name)) for name in dir(form_class) if name[:1] != "_"]
+    unbound = [(name, value) for name, value in found if isinstance(value, UnboundField)]
+    return sorted(unbound, key=lambda item: item[1].creation_counter)
+
+
+def _model_body(model: ModelInfo, strings: set[str]) -> BodySpec | None:
+    usable = [
+        c
+        for c in model.columns
+        if not c.primary_key and c.foreign_model is None and column_kind(c) != "binary"
+    ]
+    read = [c for c in usable if c.key in strings]
+    chosen = read or [c for c in usable if not c.nullable and not c.has_default]
+    if not chosen:
+        return None
+    body: dict[str, Any] = {}
+    for column in chosen:
+        kind = column_kind(column)
+        if kind == "enum":
+            members = list(column.enum_class or getattr(column.sa_type, "enums", []))
+            if not members:
+                continue
+            first = members[0]
+            body[column.key] = getattr(first, "value", first)
+        elif is_password_name(column.key):
+            body[column.key] = Code("TEST_PASSWORD")
+        else:
+            body[column.key] = sample_for_name(
+                column.key, kind, getattr(column.sa_type, "length", None)
+            )
+    source = "fields the view reads" if read else f"required columns of {model.name}"
+    return BodySpec(body, "json", source, tuple(body))

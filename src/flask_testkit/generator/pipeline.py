@@ -1,0 +1,201 @@
+"""`flask-testkit init` from end to end: load, read, probe, plan, render, write."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import tempfile
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from flask import Flask
+
+from .app_loading import AppTarget, load_app
+from .auth import detect_auth
+from .errors import GeneratorError
+from .factory_specs import build_factory_specs
+from .model_tests import ModelCheck, candidates
+from .models import ModelScan, scan_models
+from .planning import EndpointPlan, Planner
+from .probing import Prober
+from .rendering import Renderer, format_sources
+from .routes import discover_endpoints
+from .suite_files import factory_tests, integration_files, model_tests
+from .writing import check_writable
+
+
+@dataclass
+class Options:
+    """What the user asked for."""
+
+    app: str
+    out: Path
+    root: Path
+    timeout: float = 2.0
+
+
+@dataclass
+class Suite:
+    """The generated suite, before it is written."""
+
+    files: dict[Path, str]
+    plans: list[EndpointPlan]
+    notes: list[str] = field(default_factory=list)
+    services: list[str] = field(default_factory=list)
+    target: AppTarget | None = None
+    out: Path = Path("tests")
+    root: Path = Path()
+    probes: int = 0
+
+    @property
+    def test_count(self) -> int:
+        """How many test functions the suite holds."""
+        return sum(source.count("\ndef test_") for source in self.files.values())
+
+
+def build_suite(
+    options: Options, force: bool = False, update: bool = False, dry_run: bool = False
+) -> Suite:
+    """Everything `init` writes, as path -> source."""
+    app, target = load_app(options.app, options.root)
+    root = target.root
+    out = options.out if options.out.is_absolute() else (options.root / options.out).resolve()
+    # A dry run writes nothing, so it may show the diff against files that exist.
+    check_writable(out, force or dry_run, update)
+    # The guide's layout: a `tests` package beside the app. Anywhere else, the suite is plain
+    # folders whose conftest makes the app importable.
+    in_guide_layout = out.parent == root and out.name.isidentifier()
+    factories_module = f"{out.name}.factories" if in_guide_layout else "factories"
+    app_folder = None if in_guide_layout else os.path.relpath(root, out)
+    scan = scan_models(app)
+    endpoints = discover_endpoints(app)
+    specs = build_factory_specs(scan, app) if scan else []
+    renderer = Renderer(target, factories_module, scan.db_import if scan else None, app_folder)
+    if scan is not None and scan.db_import is None:
+        raise GeneratorError(
+            "found Flask-SQLAlchemy but not where `db` is importable from; "
+            "define it at module level, e.g. in extensions.py."
+        )
+    files: dict[Path, str] = {}
+    if in_guide_layout:
+        for folder in (out, out / "integration", out / "unit"):
+            files[folder / "__init__.py"] = ""
+    factories_source = renderer.factories(specs) if scan else None
+    notes: list[str] = []
+    with ExitStack() as stack:
+        probe_app = target.build()
+        db = None
+        if scan is not None:
+            from flask_testkit import testing_database
+
+            # Probes use the database the generated suite will use.
+            db = stack.enter_context(testing_database(probe_app, default_url="sqlite://"))
+        factories = _import_factories(factories_source, stack) if factories_source else None
+        prober = Prober(probe_app, db, factories, options.timeout)
+        auth, auth_notes = detect_auth(probe_app, scan, endpoints, prober)
+        notes += auth_notes
+        prober.auth = auth
+        planner = Planner(scan, prober, auth)
+        plans = [planner.plan(endpoint) for endpoint in endpoints]
+        _add_not_allowed(planner, plans)
+        checks = _model_checks(probe_app, db, scan, factories) if scan else []
+    if factories_source is not None:
+        files[out / "factories.py"] = factories_source
+        files[out / "unit" / "test_factories.py"] = factory_tests(renderer, specs, factories_module)
+        unit_models = model_tests(renderer, checks, factories_module)
+        if unit_models:
+            files[out / "unit" / "test_models.py"] = unit_models
+    files[out / "conftest.py"] = renderer.conftest(auth)
+    files.update(integration_files(renderer, plans, auth, scan, out, factories_module, target))
+    for spec in specs:
+        notes += [f"{spec.name}: {skip}" for skip in spec.skipped]
+    if scan and scan.association_tables:
+        notes.append(
+            "association tables filled through relationships only: "
+            + ", ".join(scan.association_tables)
+        )
+    suite = Suite(
+        format_sources(files, root),
+        plans,
+        notes,
+        _service_functions(target),
+        target,
+        out,
+        options.root,
+        prober.count,
+    )
+    return suite
+
+
+def _import_factories(source: str, stack: ExitStack) -> ModuleType:
+    folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="ftk-factories-"))
+    path = Path(folder) / "factories.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("_flask_testkit_probe_factories", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as error:
+        raise GeneratorError(
+            f"the generated factories failed to import ({type(error).__name__}: {error}); "
+            "please report this with your models."
+        ) from None
+    return module
+
+
+def _add_not_allowed(planner: Planner, plans: list[EndpointPlan]) -> None:
+    seen: set[str] = set()
+    for plan in plans:
+        if plan.endpoint.rule in seen or plan.endpoint.redirect_to is not None:
+            continue
+        seen.add(plan.endpoint.rule)
+        case = planner.not_allowed(plan.endpoint)
+        if case is not None:
+            plan.cases.append(case)
+
+
+def _model_checks(
+    app: Flask, db: Any, scan: ModelScan, factories: ModuleType | None
+) -> list[ModelCheck]:
+    from flask_testkit import isolated_database
+
+    checks = []
+    for model in scan.models:
+        wanted = candidates(model)
+        if not wanted or factories is None:
+            continue
+        factory = getattr(factories, f"{model.name}Factory")
+        with app.app_context(), isolated_database(db) as session:
+            try:
+                rows = factory.create_batch(4)
+                session.flush()
+            except Exception:
+                continue
+            for name, is_method in wanted:
+                values = []
+                for row in rows:
+                    try:
+                        value = getattr(row, name)
+                        values.append(value() if is_method else value)
+                    except Exception as error:
+                        values.append(error)
+                checks.append(ModelCheck(model, name, is_method, values))
+    return checks
+
+
+def _service_functions(target: AppTarget) -> list[str]:
+    import inspect
+
+    top = target.module.split(".")[0]
+    found = []
+    for name, module in sorted(sys.modules.items()):
+        if (name == top or name.startswith(top + ".")) and "service" in name.rsplit(".", 1)[-1]:
+            for attr, value in vars(module).items():
+                if inspect.isfunction(value) and value.__module__ == name and attr[:1] != "_":
+                    found.append(f"{name}.{attr}")
+    return found

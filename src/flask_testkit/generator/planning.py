@@ -1,0 +1,167 @@
+"""Choose each endpoint's cases by probing: a request that works, then the ways it refuses."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from .auth import AuthSpec, credentials, login_candidates
+from .case_requests import request_for
+from .cases import HAPPY, NOT_ALLOWED, Case, Outcome, Request, Setup
+from .code import snake, string
+from .error_cases import BODY_METHODS, ErrorCases
+from .model_lookup import ModelLookup
+from .models import ModelScan
+from .payloads import body_for, referenced_objects
+from .probing import Prober
+from .routes import Endpoint
+from .row_setups import RowSetups
+from .schemas import BodySpec
+
+
+@dataclass
+class EndpointPlan:
+    """The cases written for one endpoint, and why any are missing."""
+
+    endpoint: Endpoint
+    cases: list[Case] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def has_happy(self) -> bool:
+        """A passing happy-path test was written."""
+        return any(c.kind == HAPPY and c.outcome and not c.outcome.server_error for c in self.cases)
+
+    @property
+    def has_error(self) -> bool:
+        """An error-case test (4xx) was written."""
+        return any(
+            c.is_error_case
+            and c.kind != NOT_ALLOWED
+            and c.outcome
+            and 400 <= c.outcome.status < 500
+            for c in self.cases
+        )
+
+
+class Planner(ErrorCases):
+    """Plans every endpoint of the app."""
+
+    def __init__(self, scan: ModelScan | None, prober: Prober, auth: AuthSpec | None) -> None:
+        self.prober = prober
+        self.auth = auth
+        self.lookup = ModelLookup(scan)
+        self.rows = RowSetups(self.lookup, auth)
+
+    def plan(self, endpoint: Endpoint) -> EndpointPlan:
+        """Probe the endpoint and keep the cases that say something true about it."""
+        plan = EndpointPlan(endpoint)
+        if endpoint.redirect_to is not None or endpoint.view is None:
+            plan.cases.append(self._probe(Case(endpoint, HAPPY, request_for(endpoint, {}))))
+            return plan
+        variants = list(self._variants(endpoint))
+        unauthenticated: Case | None = None
+        happy: Case | None = None
+        crashed: Case | None = None
+        last: Case | None = None
+        for case in variants:
+            self._probe(case)
+            outcome = case.outcome
+            assert outcome is not None
+            if outcome.network or outcome.timed_out:
+                reason = (
+                    f"it tries to reach the network ({outcome.network[0]})"
+                    if outcome.network
+                    else "the request did not finish within the time limit"
+                )
+                plan.reasons.append(reason)
+                return plan
+            if (case.request.auth is None and outcome.status in (401, 403)) or (
+                case.request.auth is None and self._to_login(outcome)
+            ):
+                unauthenticated = unauthenticated or case
+            if outcome.succeeded and not self._to_login(outcome):
+                happy = case
+                break
+            if outcome.server_error and crashed is None:
+                crashed = case
+            last = case
+        chosen = happy or crashed
+        if chosen is None:
+            status = last.outcome.status if last and last.outcome else "nothing"
+            plan.reasons.append(f"no request found that succeeds (it answered {status})")
+        else:
+            plan.cases.append(chosen)
+        base = chosen or last
+        if base is not None:
+            self._error_cases(plan, base, unauthenticated)
+        return plan
+
+    def _to_login(self, outcome: Outcome) -> bool:
+        location = outcome.location or ""
+        if outcome.status not in (301, 302, 303, 307) or "login" not in location:
+            return False
+        # Flask-Login sends unauthenticated users to the login view with ?next=...
+        return "next=" in location or self.auth is None or self.auth.kind != "session"
+
+    def _probe(self, case: Case) -> Case:
+        case.outcome = self.prober.run(case)
+        return case
+
+    def _variants(self, endpoint: Endpoint) -> Any:
+        credentials = self._login_body(endpoint)
+        if credentials is not None and self.auth is not None:
+            setup = Setup("user", self.auth.user_factory, self.auth.user_model.name)
+            request = Request("POST", string(endpoint.rule), credentials.fields, credentials.kind)
+            yield Case(endpoint, HAPPY, request, [setup])
+        arg_models = self.lookup.argument_models(endpoint)
+        collection = self.lookup.collection_model(endpoint)
+        body, kind = None, "json"
+        if endpoint.method in BODY_METHODS:
+            fallback = collection or next((m for m in reversed(arg_models.values()) if m), None)
+            spec = body_for(endpoint.view, fallback)
+            body, kind = (spec.fields, spec.kind) if spec else (None, "json")
+        auths: list[str | None] = [None]
+        if self.auth is not None:
+            auths.append("user")
+            if self.auth.admin_kwargs:
+                auths.append("admin")
+        seen: set[str] = set()
+        for auth in auths:
+            # A member acts on what they own; an administrator on what others own.
+            owners = {None: [False], "user": [True, False], "admin": [False, True]}[auth]
+            for owned, known in itertools.product(owners, self._known_values(endpoint)):
+                setups, paths = self.rows.setups(endpoint, arg_models, collection, auth, owned)
+                request = request_for(endpoint, {**known, **paths}, auth, body, kind)
+                key = repr((request, setups))
+                if key in seen:
+                    continue
+                seen.add(key)
+                hint = next((snake(m.name) for m in reversed(arg_models.values()) if m), None)
+                yield Case(endpoint, HAPPY, request, setups, model_hint=hint)
+
+    def _known_values(self, endpoint: Endpoint) -> list[dict[str, str]]:
+        """Path values the view itself knows: keys of the dicts it reads, e.g. a lookup table."""
+        text_arguments = [a.name for a in endpoint.arguments if a.converter == "UnicodeConverter"]
+        if not text_arguments or endpoint.view is None:
+            return [{}]
+        objects, _, _ = referenced_objects(endpoint.view)
+        keys = [
+            key
+            for obj in objects
+            if isinstance(obj, dict)
+            for key in list(obj)[:1]
+            if isinstance(key, str) and key.isidentifier()
+        ]
+        return [{}] + [{name: key for name in text_arguments} for key in keys[:2]]
+
+    def _login_body(self, endpoint: Endpoint) -> BodySpec | None:
+        """The sign-in body with the fixture user's credentials, for a login endpoint."""
+        if self.auth is None or endpoint not in login_candidates([endpoint]):
+            return None
+        if self.auth.login is endpoint:
+            return BodySpec(dict(self.auth.login_body), "json", "login")
+        spec = body_for(endpoint.view, self.auth.user_model)
+        fields = credentials(spec.fields, self.auth.user_model) if spec else None
+        return BodySpec(fields, spec.kind, spec.source) if spec and fields else None

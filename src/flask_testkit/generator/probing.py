@@ -1,0 +1,193 @@
+"""Run a case against the app in its testing configuration and record what it does."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from werkzeug.exceptions import HTTPException
+
+from .cases import Case, Outcome, Request
+from .code import Code
+from .sandbox import NetworkBlocked, ProbeTimeout, guarded
+from .values import TEST_PASSWORD, python_value
+
+
+class Prober:
+    """Sends cases to the app, each in its own rolled-back transaction."""
+
+    def __init__(
+        self, app: Flask, db: Any, factories: ModuleType | None, timeout: float = 2.0
+    ) -> None:
+        self.app = app
+        self.db = db
+        self.factories = factories
+        self.timeout = timeout
+        self.auth: Any = None  # set once authentication is known (an AuthSpec)
+        self.count = 0
+        self._handled: BaseException | None = None
+        original = app.handle_user_exception
+
+        def recording(error: Exception) -> Any:
+            if not isinstance(error, HTTPException):
+                self._handled = error
+            return original(error)
+
+        app.handle_user_exception = recording  # type: ignore[method-assign,assignment]
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        with self.app.app_context():
+            if self.db is None:
+                yield None
+                return
+            from flask_testkit import isolated_database
+
+            with isolated_database(self.db) as session:
+                yield session
+
+    def namespace(self) -> dict[str, Any]:
+        """Names a case's source may use: factories and TEST_PASSWORD."""
+        names: dict[str, Any] = {"TEST_PASSWORD": TEST_PASSWORD}
+        if self.factories is not None:
+            names.update(vars(self.factories))
+        return names
+
+    def run(self, case: Case) -> Outcome:
+        """Probe one case; never raises for what the app does."""
+        self.count += 1
+        self._handled = None
+        with self._transaction() as session:
+            return self._run(case, session)
+
+    def _run(self, case: Case, session: Any) -> Outcome:
+        names = self.namespace()
+        client: Any = self.app.test_client()
+        headers: dict[str, str] = {}
+        outcome = Outcome()
+        try:
+            if case.request.auth:
+                client, headers = self.auth.sign_in(self, client, names, case.request.auth)
+            for setup in case.setups:
+                factory = names[setup.factory]
+                kwargs = {k: resolve(v, names) for k, v in setup.kwargs.items()}
+                if setup.batch:
+                    names[setup.var] = factory.create_batch(setup.batch, **kwargs)
+                else:
+                    names[setup.var] = factory(**kwargs)
+                if setup.delete:
+                    session.delete(names[setup.var])
+                    session.flush()
+            outcome.volatile = _volatile_values(names, case)
+            outcome.row_values = _row_values(names, case)
+            url = eval(case.request.path, dict(names))  # our own generated source
+            body = resolve(case.request.body, names) if case.request.body is not None else None
+        except Exception as error:  # the factories themselves could not build the data
+            outcome.exception = error
+            outcome.status = -1
+            return outcome
+        self._send(client, case.request, url, body, headers, outcome)
+        if outcome.status in (200, 202, 204) and case.request.method == "DELETE":
+            outcome.row_gone = _deleted(case, names, session)
+        return outcome
+
+    def _send(
+        self,
+        client: Any,
+        request: Request,
+        url: str,
+        body: Any,
+        headers: dict[str, str],
+        outcome: Outcome,
+    ) -> None:
+        options: dict[str, Any] = {
+            "method": request.method,
+            "headers": {**headers, **request.headers},
+        }
+        if request.query:
+            options["query_string"] = request.query
+        if body is not None:
+            options["json" if request.body_kind == "json" else "data"] = body
+        with guarded(self.timeout) as report:
+            try:
+                response = client.open(url, **options)
+            except (NetworkBlocked, ProbeTimeout) as error:
+                outcome.exception = error
+                response = None
+            except Exception as error:
+                outcome.exception = error
+                response = None
+        outcome.network = report.network_targets
+        outcome.timed_out = report.timed_out
+        outcome.handled_exception = self._handled
+        if response is None:
+            return
+        outcome.status = response.status_code
+        outcome.mimetype = response.mimetype or ""
+        outcome.location = response.headers.get("Location")
+        outcome.www_authenticate = response.headers.get("WWW-Authenticate")
+        outcome.json = response.get_json(silent=True) if response.is_json else None
+        outcome.text = response.get_data(as_text=True)[:2000]
+        response.close()
+
+
+def resolve(value: Any, names: dict[str, Any]) -> Any:
+    """Replace Code pieces with their values."""
+    if isinstance(value, Code):
+        return python_value(eval(value.source, dict(names)))
+    if isinstance(value, dict):
+        return {k: resolve(v, names) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve(v, names) for v in value]
+    return value
+
+
+def _rows(names: dict[str, Any], case: Case) -> dict[str, Any]:
+    rows = {s.var: names.get(s.var) for s in case.setups if not s.batch}
+    for key in ("user", "admin_user"):
+        if key in names:
+            rows[key] = names[key]
+    return {k: v for k, v in rows.items() if v is not None}
+
+
+def _row_values(names: dict[str, Any], case: Case) -> dict[str, dict[str, Any]]:
+    values = {}
+    for var, row in _rows(names, case).items():
+        try:
+            mapper = sa.inspect(type(row))
+        except sa.exc.NoInspectionAvailable:
+            continue
+        values[var] = {prop.key: getattr(row, prop.key, None) for prop in mapper.column_attrs}
+    return values
+
+
+def _volatile_values(names: dict[str, Any], case: Case) -> set[str]:
+    found: set[str] = set()
+    for values in _row_values(names, case).values():
+        found.update(
+            str(python_value(v))
+            for v in values.values()
+            if v is not None and str(v) not in ("", "0")
+        )
+    for setup in case.setups:
+        if setup.batch:
+            for row in names.get(setup.var, []):
+                found.update(str(getattr(row, c.key, "")) for c in sa.inspect(type(row)).columns)
+    return {v for v in found if len(v) > 1 or v.isdigit()}
+
+
+def _deleted(case: Case, names: dict[str, Any], session: Any) -> bool | None:
+    if session is None or not case.setups:
+        return None
+    row = names.get(case.setups[-1].var)
+    if row is None or case.setups[-1].batch:
+        return None
+    identity = sa.inspect(row).identity
+    if identity is None:
+        return None
+    session.expire_all()
+    return session.get(type(row), identity) is None

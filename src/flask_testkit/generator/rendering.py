@@ -1,0 +1,205 @@
+"""Render the suite's files from templates, then format them with ruff when it is installed."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jinja2
+
+from .app_loading import AppTarget
+from .auth import AuthSpec
+from .code import Imports, literal, string
+from .factory_specs import FactorySpec
+
+_STDLIB = set(sys.stdlib_module_names)
+_env = jinja2.Environment(
+    loader=jinja2.PackageLoader("flask_testkit.generator", "templates"),
+    trim_blocks=True,
+    lstrip_blocks=False,
+    keep_trailing_newline=True,
+    autoescape=False,  # the output is Python source, not HTML
+    undefined=jinja2.StrictUndefined,
+)
+
+
+class Renderer:
+    """Knows the project's first-party packages, so imports group as ruff's isort does."""
+
+    def __init__(
+        self,
+        target: AppTarget,
+        factories_module: str,
+        db_import: tuple[str, str] | None,
+        app_folder: str | None = None,
+    ) -> None:
+        self.target = target
+        self.factories_module = factories_module
+        self.db_import = db_import
+        # Set when the suite lives outside the app's folder: the path from the suite to the app.
+        self.app_folder = app_folder
+        self.first_party = {target.module.split(".")[0], factories_module.split(".")[0]}
+        if db_import:
+            self.first_party.add(db_import[0].split(".")[0])
+
+    def imports(self, imports: Imports) -> str:
+        """The import block."""
+        return imports.render(_STDLIB, self.first_party)
+
+    def split_imports(self, imports: Imports) -> tuple[str, str]:
+        """Other imports, and the project's own: a suite outside the app imports those later."""
+        own, other = Imports(), Imports()
+        for module in imports.plain:
+            (own if module.split(".")[0] in self.first_party else other).add(module)
+        for module, names in imports.modules.items():
+            for name in names:
+                (own if module.split(".")[0] in self.first_party else other).add(module, name)
+        return other.render(_STDLIB, set()), own.render(_STDLIB, self.first_party)
+
+    def render(self, template: str, **context: object) -> str:
+        """A template filled in."""
+        return _env.get_template(template).render(**context).rstrip() + "\n"
+
+    def conftest(self, auth: AuthSpec | None) -> str:
+        """tests/conftest.py."""
+        imports = Imports()
+        imports.add("pytest")
+        module, name = self.target.import_line
+        build = self.target.build_expression
+        if self.target.is_factory:
+            imports.add(module, name)
+            for source, extra in self.target.extra_imports:
+                imports.add(source, extra)
+        else:
+            imports.add(module, f"{name} as flask_app" if name != "flask_app" else name)
+            build = "flask_app"
+        has_db = self.db_import is not None
+        if has_db:
+            assert self.db_import is not None
+            imports.add("flask_testkit", "isolated_database")
+            imports.add("flask_testkit", "testing_database")
+            imports.add(*self.db_import)
+        context: dict[str, object] = {
+            "imports": "",
+            "build": build,
+            "settings_in_call": self.target.settings_in_call,
+            "settings": ", ".join(f"{k}={v!r}" for k, v in self.target.settings.items()),
+            "has_db": has_db,
+            "db_name": self.db_import[1] if self.db_import else "",
+            "auth": auth,
+        }
+        if auth is not None:
+            imports.add(self.factories_module, auth.user_factory)
+            for source, extra in auth.imports:
+                imports.add(source, extra)
+            context["admin_kwargs"] = ", ".join(
+                f"{k}={literal(v)}" for k, v in (auth.admin_kwargs or {}).items()
+            )
+            if auth.kind == "bearer":
+                assert auth.login is not None
+                imports.add(self.factories_module, "TEST_PASSWORD")
+                context["login_path"] = string(auth.login.rule)
+                context["login_body"] = literal(auth.login_body)
+                context["token_access"] = "".join(f"[{literal(k)}]" for k in auth.token_path)
+            elif auth.kind == "basic":
+                imports.add("base64")
+                imports.add(self.factories_module, "TEST_PASSWORD")
+            else:
+                imports.add("flask_login", "FlaskLoginClient")
+        if self.app_folder is not None:
+            imports.add("sys")
+            imports.add("pathlib", "Path")
+            context["imports"], context["own_imports"] = self.split_imports(imports)
+            parts = Path(self.app_folder).parts
+            ups = sum(1 for part in parts if part == "..")
+            rest = "".join(f" / {string(part)}" for part in parts if part != "..")
+            # parents[0] of the conftest is the suite's folder; each ".." climbs one more.
+            base = "Path(__file__).resolve()" + (f".parents[{ups}]" if ups else ".parent")
+            context["app_folder"] = base + rest
+        else:
+            context["imports"] = self.imports(imports)
+        return self.render("conftest.py.jinja", **context)
+
+    def factories(self, specs: list[FactorySpec]) -> str:
+        """tests/factories.py."""
+        imports = Imports()
+        if any("factory." in source for spec in specs for _, source in spec.declarations):
+            imports.add("factory")
+        imports.add("factory.alchemy", "SQLAlchemyModelFactory")
+        assert self.db_import is not None
+        imports.add(*self.db_import)
+        password_specs = [s for s in specs if s.password_attribute]
+        if password_specs:
+            imports.add("functools")
+        for spec in specs:
+            imports.add(spec.model.cls.__module__, spec.model.name)
+            if spec.password_function:
+                imports.add(*spec.password_function)
+            for module, name in spec.imports:
+                imports.add(module, name)
+        return self.render(
+            "factories.py.jinja",
+            imports=self.imports(imports),
+            specs=specs,
+            password_specs=password_specs,
+            db_name=self.db_import[1],
+            password=_password(),
+        )
+
+
+def _password() -> str:
+    from .values import TEST_PASSWORD
+
+    return TEST_PASSWORD
+
+
+def ruff_command() -> list[str] | None:
+    """How to run ruff here, or None when it is not installed."""
+    try:
+        from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
+
+        return [str(find_ruff_bin())]
+    except (ImportError, FileNotFoundError):
+        found = shutil.which("ruff")
+        return [found] if found else None
+
+
+def format_sources(files: dict[Path, str], project_root: Path) -> dict[Path, str]:
+    """The files as `ruff format` writes them, under the project's own ruff settings."""
+    command = ruff_command()
+    if command is None:
+        return files
+    formatted = {}
+    for path, source in files.items():
+        if path.suffix != ".py":
+            formatted[path] = source
+            continue
+        name = str(path)
+        fixed = source
+        result = subprocess.run(
+            [*command, "format", "--quiet", "--stdin-filename", name, "-"],
+            input=fixed,
+            capture_output=True,
+            text=True,
+            cwd=project_root,
+            check=False,
+        )
+        formatted[path] = result.stdout if result.returncode == 0 and result.stdout else fixed
+    return formatted
+
+
+def tidy_written(paths: list[Path], cwd: Path) -> None:
+    """Sort imports in files just written, now that ruff can see which packages are local."""
+    command = ruff_command()
+    python_files = [str(path) for path in paths if path.suffix == ".py"]
+    if command is None or not python_files:
+        return
+    for arguments in (["check", "--select", "I", "--fix", "--exit-zero"], ["format"]):
+        subprocess.run(
+            [*command, *arguments, "--quiet", *python_files],
+            cwd=cwd,
+            capture_output=True,
+            check=False,
+        )

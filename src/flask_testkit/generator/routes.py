@@ -1,0 +1,125 @@
+"""Read the app's url_map: one Endpoint per rule and method, with the view that handles it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask
+from werkzeug.routing import Rule
+
+_IMPLICIT_METHODS = {"HEAD", "OPTIONS"}
+_METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+@dataclass(frozen=True)
+class Argument:
+    """A variable part of a rule, e.g. <int:user_id>."""
+
+    name: str
+    converter: str
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One rule answering one method."""
+
+    rule: str
+    endpoint: str
+    method: str
+    methods: frozenset[str]
+    arguments: tuple[Argument, ...]
+    view: Callable[..., Any] | None
+    redirect_to: str | None = None
+
+    @property
+    def blueprint(self) -> str | None:
+        """The blueprint's name, or None for routes on the app itself."""
+        head, dot, _ = self.endpoint.rpartition(".")
+        return head if dot else None
+
+    @property
+    def label(self) -> str:
+        """METHOD /rule, as the summary shows it."""
+        return f"{self.method} {self.rule}"
+
+    @property
+    def static_segments(self) -> list[str]:
+        """The rule's fixed path segments, in order."""
+        return [part for part in self.rule.strip("/").split("/") if part and "<" not in part]
+
+    @property
+    def function_name(self) -> str:
+        """A snake_case name for tests of this endpoint."""
+        name = self.endpoint.rpartition(".")[2]
+        snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in name).strip("_")
+        verb = self.method.lower()
+        return snake if snake.startswith(verb) or self.view_is_function else f"{verb}_{snake}"
+
+    @property
+    def view_is_function(self) -> bool:
+        """True when the endpoint is served by one function for all its methods."""
+        return len(self.methods) == 1
+
+
+def discover_endpoints(app: Flask) -> list[Endpoint]:
+    """Every rule x method of the app, static files and implicit HEAD/OPTIONS left out."""
+    endpoints = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
+        if rule.endpoint == "static" or rule.endpoint.endswith(".static"):
+            continue
+        methods = frozenset((rule.methods or set()) - _IMPLICIT_METHODS)
+        arguments = _arguments(rule)
+        view = app.view_functions.get(rule.endpoint)
+        for method in sorted(methods, key=_method_rank):
+            endpoints.append(
+                Endpoint(
+                    rule=rule.rule,
+                    endpoint=rule.endpoint,
+                    method=method,
+                    methods=methods,
+                    arguments=arguments,
+                    view=handler_for(view, method),
+                    redirect_to=rule.redirect_to if isinstance(rule.redirect_to, str) else None,
+                )
+            )
+    return endpoints
+
+
+def handler_for(view: Callable[..., Any] | None, method: str) -> Callable[..., Any] | None:
+    """The function that really runs for method: a MethodView's method, or the view itself."""
+    if view is None:
+        return None
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        handler = getattr(view_class, method.lower(), None)
+        if handler is None and method == "HEAD":
+            handler = getattr(view_class, "get", None)
+        return handler if callable(handler) else view
+    return view
+
+
+def _arguments(rule: Rule) -> tuple[Argument, ...]:
+    converters: dict[str, Any] = getattr(rule, "_converters", {})
+    return tuple(
+        Argument(name, type(converters[name]).__name__ if name in converters else "")
+        for name in _ordered_arguments(rule)
+    )
+
+
+def _ordered_arguments(rule: Rule) -> list[str]:
+    return [name for name, _ in rule_tokens(rule.rule) if name in rule.arguments]
+
+
+def rule_tokens(rule: str) -> list[tuple[str, str]]:
+    """(argument name, its text in the rule) pairs, e.g. ("user_id", "<int:user_id>")."""
+    tokens = []
+    for part in rule.split("<")[1:]:
+        inner = part.split(">", 1)[0]
+        tokens.append((inner.rpartition(":")[2], f"<{inner}>"))
+    return tokens
+
+
+def _method_rank(method: str) -> int:
+    return _METHOD_ORDER.index(method) if method in _METHOD_ORDER else len(_METHOD_ORDER)

@@ -1,0 +1,127 @@
+"""What the generator found in particular sample apps, as the written files and summary show it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from generator_runs import GeneratedSuite, run_pytest, sample_suite
+
+
+@pytest.fixture(scope="module")
+def no_db(tmp_path_factory: pytest.TempPathFactory) -> GeneratedSuite:
+    """The calculator app, which has no database, a crashing route and a networked one."""
+    return sample_suite("no_db_app", tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def journal(tmp_path_factory: pytest.TempPathFactory) -> GeneratedSuite:
+    """The Flask-Login and Flask-WTF app."""
+    return sample_suite("login_forms_app", tmp_path_factory)
+
+
+def test_route_that_reaches_the_network_is_reported_not_tested(no_db: GeneratedSuite) -> None:
+    assert "GET /api/rates: it tries to reach the network (rates.example.com)" in no_db.init.stdout
+    assert 'client.get("/api/rates")' not in no_db.read("tests/integration/test_calc_api.py")
+
+
+def test_crashing_route_becomes_a_strict_xfail_naming_the_exception(no_db: GeneratedSuite) -> None:
+    source = no_db.read("tests/integration/test_calc_api.py")
+    assert "@pytest.mark.xfail(\n    raises=StatisticsError,\n    strict=True," in source
+    assert no_db.outcomes.get("xfailed") == 1
+
+
+def test_route_that_negotiates_content_gets_a_not_acceptable_test(no_db: GeneratedSuite) -> None:
+    source = no_db.read("tests/integration/test_calc_api.py")
+    assert (
+        "def test_constants_asking_for_xml_returns_not_acceptable(client):\n"
+        '    response = client.get("/api/constants", headers={"Accept": "application/xml"})\n'
+        "\n"
+        "    assert response.status_code == 406\n"
+    ) in source
+    assert re.search(r"\n  GET +/api/constants +happy  error\n", no_db.init.stdout)
+
+
+def test_route_that_answers_any_accept_header_gets_no_not_acceptable_test(
+    no_db: GeneratedSuite,
+) -> None:
+    assert "application/xml" not in no_db.read("tests/integration/test_calc_api.py").replace(
+        'client.get("/api/constants", headers={"Accept": "application/xml"})', ""
+    )
+    assert "GET /: no error case: the app accepted every request tried" in no_db.init.stdout
+
+
+def test_app_without_database_gets_no_factories(no_db: GeneratedSuite) -> None:
+    assert not (no_db.root / "tests" / "factories.py").exists()
+    assert "testing_database" not in no_db.read("tests/conftest.py")
+
+
+def test_generated_conftest_uses_the_database_the_run_names(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    notes = sample_suite("module_app", tmp_path_factory)
+    # Nothing listens on port 1: the run fails at once, naming the URL it was given.
+    url = "postgresql+psycopg://nobody@127.0.0.1:1/chosen_by_the_run"
+
+    result = run_pytest(notes.root, "tests/", "-q", f"--db-url={url}", suffix="db_url")
+
+    assert result.returncode != 0
+    assert "127.0.0.1:1/chosen_by_the_run" in result.stdout
+    assert "port 1 failed: Connection refused" in result.stdout
+
+
+def test_flask_login_app_gets_a_signed_in_client(journal: GeneratedSuite) -> None:
+    conftest = journal.read("tests/conftest.py")
+    assert "return FlaskLoginClient(app, app.response_class, user=user)" in conftest
+
+
+def test_csrf_is_turned_off_for_flask_wtf(journal: GeneratedSuite) -> None:
+    assert "WTF_CSRF_ENABLED=False" in journal.read("tests/conftest.py")
+
+
+def test_factory_stores_a_known_password(journal: GeneratedSuite) -> None:
+    factories = journal.read("tests/factories.py")
+    assert "password_hash = factory.LazyFunction(_user_password)" in factories
+    assert "def test_user_factory_sets_the_known_password" in journal.read(
+        "tests/unit/test_factories.py"
+    )
+
+
+def test_login_form_is_tested_with_the_factory_user(journal: GeneratedSuite) -> None:
+    source = journal.read("tests/integration/test_auth_api.py")
+    assert 'form = {"username": user.username, "password": TEST_PASSWORD}' in source
+
+
+def test_protected_pages_redirect_anonymous_users_to_login(journal: GeneratedSuite) -> None:
+    source = journal.read("tests/integration/test_entries_api.py")
+    assert "def test_index_without_credentials_redirects(client" in source
+    assert 'assert urlsplit(response.location).path == "/auth/login"' in source
+
+
+def test_generated_files_are_the_guide_layout(journal: GeneratedSuite) -> None:
+    written = sorted(
+        str(p.relative_to(journal.root)) for p in Path(journal.root, "tests").rglob("*.py")
+    )
+    assert written == [
+        "tests/__init__.py",
+        "tests/conftest.py",
+        "tests/factories.py",
+        "tests/integration/__init__.py",
+        "tests/integration/test_auth_api.py",
+        "tests/integration/test_entries_api.py",
+        "tests/integration/test_journal_api.py",
+        "tests/unit/__init__.py",
+        "tests/unit/test_factories.py",
+        "tests/unit/test_models.py",
+    ]
+
+
+def test_http_basic_app_gets_basic_credentials(tmp_path_factory: pytest.TempPathFactory) -> None:
+    ledger = sample_suite("basic_auth_app", tmp_path_factory)
+
+    conftest = ledger.read("tests/conftest.py")
+    assert 'token = base64.b64encode(f"{user.username}:{TEST_PASSWORD}".encode()).decode()' in (
+        conftest
+    )
+    assert 'return {"Authorization": f"Basic {token}"}' in conftest

@@ -1,0 +1,145 @@
+"""The generator's small helpers: names, imports, body stability, copies and the probe sandbox."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from flask_testkit.generator.assertions import is_stable
+from flask_testkit.generator.cases import status_words
+from flask_testkit.generator.code import Imports, snake
+from flask_testkit.generator.model_lookup import singular
+from flask_testkit.generator.sandbox import NetworkBlocked, ProbeTimeout, guarded
+from flask_testkit.generator.suite_files import integration_module_name
+from flask_testkit.generator.writing import backup_name
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("users", "user"),
+        ("categories", "category"),
+        ("boxes", "box"),
+        ("address", "address"),
+        ("news-items", "news_item"),
+        ("data", "data"),
+    ],
+)
+def test_singular(word: str, expected: str) -> None:
+    assert singular(word) == expected
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (200, "ok"),
+        (201, "created"),
+        (204, "no_content"),
+        (302, "redirects"),
+        (404, "not_found"),
+        (409, "conflict"),
+        (599, "status_599"),
+    ],
+)
+def test_status_words(status: int, expected: str) -> None:
+    assert status_words(status) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("PetById", "pet_by_id"), ("api.users", "api_users"), ("class", "v_class"), ("2fa", "v_2fa")],
+)
+def test_snake(name: str, expected: str) -> None:
+    assert snake(name) == expected
+
+
+def test_imports_are_grouped_and_sorted_as_isort_does() -> None:
+    imports = Imports()
+    imports.add("pytest")
+    imports.add("tests.factories", "UserFactory")
+    imports.add("tests.factories", "TEST_PASSWORD")
+    imports.add("urllib.parse", "urlsplit")
+    imports.add("app", "app as flask_app")
+    imports.add("app", "db")
+    imports.add("flask_testkit", "testing_database")
+
+    rendered = imports.render({"urllib"}, {"app", "tests"})
+
+    assert rendered == (
+        "from urllib.parse import urlsplit\n"
+        "\n"
+        "import pytest\n"
+        "from flask_testkit import testing_database\n"
+        "\n"
+        "from app import app as flask_app\n"
+        "from app import db\n"
+        "from tests.factories import TEST_PASSWORD, UserFactory"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "stable"),
+    [
+        ({"error": {"code": "NOT_FOUND", "details": {}}}, True),
+        ({"data": {"id": 7, "email": "a@example.com"}}, False),
+        ({"message": "No user with id 42."}, False),
+        ({"created_at": "2026-01-02T03:04:05"}, False),
+        ({"token": "x" * 40}, False),
+        ({"total": 6, "ok": True}, True),
+    ],
+)
+def test_is_stable(body: object, stable: bool) -> None:
+    assert is_stable(body, {"42", "a@example.com"}) is stable
+
+
+def test_sandbox_refuses_connections_to_other_machines() -> None:
+    with guarded(timeout=5) as report, pytest.raises(NetworkBlocked):
+        socket.create_connection(("192.0.2.1", 80), timeout=1)
+
+    assert report.network_targets == ["192.0.2.1"]
+
+
+def test_sandbox_allows_loopback_connections() -> None:
+    server = socket.create_server(("127.0.0.1", 0))
+    try:
+        with guarded(timeout=5) as report, socket.create_connection(server.getsockname()):
+            pass
+    finally:
+        server.close()
+
+    assert report.network_targets == []
+
+
+def test_sandbox_stops_a_probe_that_runs_too_long() -> None:
+    with guarded(timeout=0.05) as report, pytest.raises(ProbeTimeout):
+        while True:
+            pass
+
+    assert report.timed_out
+
+
+@pytest.mark.parametrize(
+    ("group", "expected"),
+    [("users", "test_users_api.py"), ("api", "test_api.py"), ("admin_api", "test_admin_api.py")],
+)
+def test_integration_module_name(group: str, expected: str) -> None:
+    assert integration_module_name(group) == expected
+
+
+@pytest.mark.parametrize(
+    ("existing", "expected"),
+    [
+        ([], "conftest.py.orig"),
+        (["conftest.py.orig"], "conftest.py.orig2"),
+        (["conftest.py.orig", "conftest.py.orig2"], "conftest.py.orig3"),
+    ],
+)
+def test_backup_name_never_takes_an_existing_copy(
+    tmp_path: Path, existing: list[str], expected: str
+) -> None:
+    for name in existing:
+        (tmp_path / name).write_text("an earlier copy\n")
+
+    assert backup_name(tmp_path / "conftest.py") == tmp_path / expected

@@ -1,0 +1,83 @@
+"""`init` on the reference app, with its own tests set aside, writes a suite that proves the app."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from generator_runs import run_init, run_pytest
+
+REFERENCE_APP = Path(__file__).parents[2] / "examples" / "userapi"
+
+
+@dataclass
+class ReferenceRun:
+    """The suite written for the reference app, and what running it showed."""
+
+    init: subprocess.CompletedProcess[str]
+    tests: subprocess.CompletedProcess[str]
+    line_coverage: float
+    endpoints: dict[str, object]
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> ReferenceRun:
+    """A copy of the reference app without its tests, generated for and run once."""
+    root = tmp_path_factory.mktemp("reference") / "userapi"
+    root.mkdir()
+    shutil.copytree(
+        REFERENCE_APP / "app", root / "app", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copy(REFERENCE_APP / "pyproject.toml", root)
+    init = run_init(
+        root,
+        "--app",
+        'app:create_app("testing")',
+        "--out",
+        "tests_generated",
+        suffix="reference_probe",
+    )
+    tests = run_pytest(
+        root,
+        "tests_generated/",
+        "--cov=app",
+        "--cov-fail-under=0",
+        "--cov-report=json:coverage.json",
+        "--endpoint-coverage",
+        "--endpoint-coverage-json=endpoints.json",
+        suffix="reference",
+    )
+    totals = json.loads((root / "coverage.json").read_text())["totals"]
+    endpoints = json.loads((root / "endpoints.json").read_text())
+    return ReferenceRun(
+        init, tests, 100 * totals["covered_lines"] / totals["num_statements"], endpoints
+    )
+
+
+def test_suite_passes_in_random_order(reference: ReferenceRun) -> None:
+    assert reference.init.returncode == 0, reference.init.stderr
+    assert reference.tests.returncode == 0, reference.tests.stdout[-3000:]
+    assert "Using --randomly-seed=" in reference.tests.stdout
+
+
+def test_suite_covers_at_least_85_percent_of_the_app_lines(reference: ReferenceRun) -> None:
+    assert reference.line_coverage >= 85
+
+
+def test_every_endpoint_is_reached(reference: ReferenceRun) -> None:
+    summary = reference.endpoints["summary"]
+    assert isinstance(summary, dict)
+    assert summary["tested"] == summary["endpoints"]
+
+
+def test_at_least_90_percent_of_endpoints_have_a_happy_path_and_an_error_case(
+    reference: ReferenceRun,
+) -> None:
+    rows = reference.endpoints["endpoints"]
+    assert isinstance(rows, list)
+    incomplete = [f"{row['method']} {row['rule']}" for row in rows if not row["complete"]]
+    assert len(rows) - len(incomplete) >= 0.9 * len(rows), incomplete

@@ -1,0 +1,48 @@
+"""Each sample app gets a ruff-clean suite that passes, in random order, on the unchanged app."""
+
+from __future__ import annotations
+
+import pytest
+from generator_runs import SAMPLES, GeneratedSuite, ends_with_run_command, ruff, sample_suite
+
+
+@pytest.fixture(scope="module", params=sorted(SAMPLES))
+def suite(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> GeneratedSuite:
+    """The sample app with its generated suite, run once for every test of this module."""
+    return sample_suite(request.param, tmp_path_factory)
+
+
+def test_init_succeeds(suite: GeneratedSuite) -> None:
+    assert suite.init.returncode == 0, suite.init.stderr
+
+
+def test_generated_suite_passes(suite: GeneratedSuite) -> None:
+    assert suite.tests.returncode == 0, suite.tests.stdout[-3000:]
+    assert "failed" not in suite.outcomes
+    assert "error" not in suite.outcomes and "errors" not in suite.outcomes
+
+
+def test_generated_suite_has_the_expected_number_of_tests(suite: GeneratedSuite) -> None:
+    minimum = SAMPLES[suite.root.name][2]
+    assert suite.outcomes.get("passed", 0) + suite.outcomes.get("xfailed", 0) >= minimum
+
+
+def test_summary_counts_endpoints_with_both_cases(suite: GeneratedSuite) -> None:
+    expected = SAMPLES[suite.root.name][1]
+    assert f"Endpoints: {expected} with a happy path and an error case" in suite.init.stdout
+
+
+def test_generated_code_passes_ruff_check(suite: GeneratedSuite) -> None:
+    result = ruff(suite.root, "check", "--no-cache", "tests")
+    assert result.returncode == 0, result.stdout
+
+
+def test_generated_code_is_ruff_formatted(suite: GeneratedSuite) -> None:
+    result = ruff(suite.root, "format", "--check", "--no-cache", "tests")
+    assert result.returncode == 0, result.stdout
+
+
+def test_summary_ends_with_the_command_to_run(suite: GeneratedSuite) -> None:
+    assert ends_with_run_command(suite.init.stdout, "tests/")
