@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 GUIDE_STYLE_CONFTEST = """
-import factory
 import pytest
 from flask_testkit import isolated_database, testing_database
 
-from inner_app import User, create_app, db as _db
+from inner_app import create_app, db as _db
 
 
 @pytest.fixture(scope="session")
@@ -29,11 +28,18 @@ def db_session(app):
 def client(app, db_session):
     return app.test_client()
 
+"""
+
+GUIDE_STYLE_FACTORIES = """
+import factory
+
+from inner_app import User, db
+
 
 class UserFactory(factory.alchemy.SQLAlchemyModelFactory):
     class Meta:
         model = User
-        sqlalchemy_session = _db.session
+        sqlalchemy_session = db.session
         sqlalchemy_session_persistence = "flush"
 
     email = factory.Sequence(lambda n: f"user{n}@example.com")
@@ -41,7 +47,7 @@ class UserFactory(factory.alchemy.SQLAlchemyModelFactory):
 
 GUIDE_STYLE_TESTS = """
 import pytest
-from conftest import UserFactory
+from factories import UserFactory
 from inner_app import count_users
 
 
@@ -70,6 +76,7 @@ def test_a_guide_style_conftest_is_isolated(
     project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project.makeconftest(GUIDE_STYLE_CONFTEST)
+    project.makepyfile(factories=GUIDE_STYLE_FACTORIES)
     project.makepyfile(GUIDE_STYLE_TESTS)
     result = project.runpytest_inprocess("-p", "randomly")
     result.assert_outcomes(passed=5)

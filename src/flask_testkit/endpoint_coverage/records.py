@@ -55,7 +55,8 @@ class Records:
         """Plain lists and strings, as xdist can send them from a worker."""
         return {
             "routes": [
-                [r.app, r.endpoint, r.rule, r.method, r.implicit] for r in sorted_routes(self.routes)
+                [r.app, r.endpoint, r.rule, r.method, r.implicit]
+                for r in sorted_routes(self.routes)
             ],
             "hits": [
                 [*key, status, sorted(tests)]

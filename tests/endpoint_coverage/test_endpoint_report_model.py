@@ -1,0 +1,159 @@
+"""The pure core: routes, records and the report model, without pytest runs."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Blueprint, Flask
+from flask.views import MethodView
+
+from flask_testkit.endpoint_coverage.html_report import cells_for
+from flask_testkit.endpoint_coverage.records import OUTSIDE_TESTS, Records
+from flask_testkit.endpoint_coverage.report import Flag, Row, build_report, flags_for, percent_label
+from flask_testkit.endpoint_coverage.routes import Route, routes_of
+
+
+class Widgets(MethodView):
+    def get(self, widget_id: int) -> str:
+        return "widget"
+
+    def options(self, widget_id: int) -> str:
+        return "custom options"
+
+
+def make_app() -> Flask:
+    app = Flask("model")
+    parts = Blueprint("parts", __name__, url_prefix="/parts", static_folder="assets")
+    parts.add_url_rule("/<int:part_id>", "part", lambda part_id: "part", methods=["PUT"])
+    app.register_blueprint(parts)
+    app.add_url_rule("/widgets/<int:widget_id>", view_func=Widgets.as_view("widgets"))
+    return app
+
+
+def test_routes_of_marks_static_files_and_automatic_methods_as_implicit() -> None:
+    routes = {(r.endpoint, r.rule, r.method): r.implicit for r in routes_of(make_app())}
+
+    assert routes == {
+        ("static", "/static/<path:filename>", "GET"): True,
+        ("static", "/static/<path:filename>", "HEAD"): True,
+        ("static", "/static/<path:filename>", "OPTIONS"): True,
+        ("parts.static", "/parts/assets/<path:filename>", "GET"): True,
+        ("parts.static", "/parts/assets/<path:filename>", "HEAD"): True,
+        ("parts.static", "/parts/assets/<path:filename>", "OPTIONS"): True,
+        ("parts.part", "/parts/<int:part_id>", "PUT"): False,
+        ("parts.part", "/parts/<int:part_id>", "OPTIONS"): True,
+        ("widgets", "/widgets/<int:widget_id>", "GET"): False,
+        ("widgets", "/widgets/<int:widget_id>", "HEAD"): True,
+        # The view answers OPTIONS itself, so Flask adds nothing.
+        ("widgets", "/widgets/<int:widget_id>", "OPTIONS"): False,
+    }
+
+
+@pytest.mark.parametrize(
+    ("statuses", "flags"),
+    [
+        ([], (Flag.UNTESTED,)),
+        ([200, 404], ()),
+        ([302, 422], ()),
+        ([200, 201], (Flag.NO_ERROR_CASE,)),
+        ([401, 404], (Flag.NO_HAPPY_PATH,)),
+        ([200, 404, 500], (Flag.SERVER_ERROR,)),
+        ([201, 503], (Flag.NO_ERROR_CASE, Flag.SERVER_ERROR)),
+        ([500], (Flag.NO_HAPPY_PATH, Flag.NO_ERROR_CASE, Flag.SERVER_ERROR)),
+    ],
+)
+def test_flags_for_statuses(statuses: list[int], flags: tuple[Flag, ...]) -> None:
+    assert flags_for(statuses) == flags
+
+
+@pytest.mark.parametrize(
+    ("percent", "label"),
+    [(0.0, "0%"), (12.5, "12.5%"), (200 / 3, "66.6%"), (99.99, "99.9%"), (100.0, "100%")],
+)
+def test_percent_label_never_rounds_up(percent: float, label: str) -> None:
+    assert percent_label(percent) == label
+
+
+def records_with(*hits: tuple[str, str, int, str]) -> Records:
+    """Records of one app with GET/POST /items and GET /items/<int:id>, and these hits."""
+    records = Records()
+    records.add_routes(
+        [
+            Route("shop", "list_items", "/items", "GET"),
+            Route("shop", "create_item", "/items", "POST"),
+            Route("shop", "get_item", "/items/<int:id>", "GET"),
+        ]
+    )
+    for endpoint, method, status, test in hits:
+        rule = "/items/<int:id>" if endpoint == "get_item" else "/items"
+        records.hit(("shop", endpoint, rule, method), status, test)
+    return records
+
+
+@pytest.mark.parametrize(
+    ("fail_under", "meets"), [(0, True), (33.3, True), (33.4, False), (100, False)]
+)
+def test_gate_compares_the_exact_share(fail_under: float, meets: bool) -> None:
+    report = build_report(
+        records_with(("list_items", "GET", 200, "t1"), ("list_items", "GET", 404, "t2"))
+    )
+
+    assert report.meets(fail_under) is meets
+
+
+def test_no_endpoint_meets_no_positive_gate() -> None:
+    report = build_report(Records())
+
+    assert (report.meets(0), report.meets(0.1)) == (True, False)
+
+
+def test_records_survive_the_trip_through_plain_data() -> None:
+    records = records_with(("get_item", "GET", 404, "t1"), ("create_item", "POST", 201, "t2"))
+    records.miss(("shop", "GET", "/nope"), 404, None)
+
+    again = Records.from_data(records.to_data())
+
+    assert (again.routes, again.hits, again.unmatched) == (
+        records.routes,
+        records.hits,
+        records.unmatched,
+    )
+    assert again.unmatched[("shop", "GET", "/nope")] == {404: {OUTSIDE_TESTS}}
+
+
+def test_merged_records_report_like_one_run() -> None:
+    one = records_with(("list_items", "GET", 200, "t1"))
+    two = records_with(("list_items", "GET", 200, "t2"), ("list_items", "GET", 400, "t3"))
+    both = records_with(
+        ("list_items", "GET", 200, "t1"),
+        ("list_items", "GET", 200, "t2"),
+        ("list_items", "GET", 400, "t3"),
+    )
+
+    one.merge(two)
+
+    assert build_report(one) == build_report(both)
+
+
+def test_rows_sort_by_rule_then_method_in_reading_order() -> None:
+    report = build_report(records_with())
+
+    assert [(row.route.method, row.route.rule) for row in report.rows] == [
+        ("GET", "/items"),
+        ("POST", "/items"),
+        ("GET", "/items/<int:id>"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("statuses", "states"),
+    [
+        ({}, ["missing", "empty", "missing", "empty"]),
+        ({200: ("a",), 404: ("b",)}, ["hit", "empty", "hit", "empty"]),
+        ({302: ("a",)}, ["empty", "hit", "missing", "empty"]),
+        ({500: ("a",)}, ["missing", "empty", "missing", "broken"]),
+    ],
+)
+def test_matrix_cell_states(statuses: dict[int, tuple[str, ...]], states: list[str]) -> None:
+    row = Row(Route("shop", "list_items", "/items", "GET"), statuses)
+
+    assert [cell.state for cell in cells_for(row)] == states
