@@ -1,8 +1,9 @@
-"""The reference app's own suite passes as its README runs it: coverage gate, random order, -n 2."""
+"""The reference app's own suite passes as its README runs it: both gates, random order, -n 2."""
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -25,7 +26,7 @@ def suite_environment() -> dict[str, str]:
     return env
 
 
-def test_the_reference_app_suite_passes_with_full_branch_coverage() -> None:
+def test_the_reference_app_suite_passes_with_full_branch_and_endpoint_coverage() -> None:
     command = [
         sys.executable,
         "-m",
@@ -46,4 +47,9 @@ def test_the_reference_app_suite_passes_with_full_branch_coverage() -> None:
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-6000:]
     assert "Required test coverage of 100% reached" in output
+    endpoints = re.search(
+        r"TOTAL: (\d+)/(\d+) endpoints have a happy path and an error case", output
+    )
+    assert endpoints, output[-3000:]
+    assert endpoints[1] == endpoints[2]
     assert " failed" not in output.splitlines()[-1]
