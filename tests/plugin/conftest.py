@@ -11,7 +11,7 @@ from pathlib import Path
 import psycopg  # noqa: F401
 import pytest
 import sqlalchemy.dialects.postgresql.psycopg  # noqa: F401
-from plugin_backends import BACKENDS, unique_postgres_url
+from plugin_helpers import BACKENDS, unique_postgres_url
 
 PROJECT = Path(__file__).parent / "project"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from plugin_backends import ON_POSTGRES
+from plugin_helpers import ON_POSTGRES
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 

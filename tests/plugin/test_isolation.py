@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from plugin_helpers import user_factory_source
 
 CASES = {
     "commit in a view": """
@@ -84,42 +85,11 @@ def test_nothing_persists(inner, source: str) -> None:
 
 
 FACTORY_CASES = {
-    "bound to db.session at import, flush": """
-import factory
-from inner_app import User, db
-
-class UserFactory(factory.alchemy.SQLAlchemyModelFactory):
-    class Meta:
-        model = User
-        sqlalchemy_session = db.session
-        sqlalchemy_session_persistence = "flush"
-
-    email = factory.Sequence(lambda n: f"user{n}@example.com")
-""",
-    "bound to db.session at import, commit": """
-import factory
-from inner_app import User, db
-
-class UserFactory(factory.alchemy.SQLAlchemyModelFactory):
-    class Meta:
-        model = User
-        sqlalchemy_session = db.session
-        sqlalchemy_session_persistence = "commit"
-
-    email = factory.Sequence(lambda n: f"user{n}@example.com")
-""",
-    "sqlalchemy_session_factory": """
-import factory
-from inner_app import User, db
-
-class UserFactory(factory.alchemy.SQLAlchemyModelFactory):
-    class Meta:
-        model = User
-        sqlalchemy_session_factory = lambda: db.session
-        sqlalchemy_session_persistence = "commit"
-
-    email = factory.Sequence(lambda n: f"user{n}@example.com")
-""",
+    "bound to db.session at import, flush": user_factory_source(persistence="flush"),
+    "bound to db.session at import, commit": user_factory_source(persistence="commit"),
+    "sqlalchemy_session_factory": user_factory_source(
+        "sqlalchemy_session_factory = lambda: db.session", persistence="commit"
+    ),
 }
 
 FACTORY_TESTS = """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from plugin_helpers import user_factory_source
 
 GUIDE_STYLE_CONFTEST = """
 import pytest
@@ -30,20 +31,6 @@ def client(app, db_session):
 
 """
 
-GUIDE_STYLE_FACTORIES = """
-import factory
-
-from inner_app import User, db
-
-
-class UserFactory(factory.alchemy.SQLAlchemyModelFactory):
-    class Meta:
-        model = User
-        sqlalchemy_session = db.session
-        sqlalchemy_session_persistence = "flush"
-
-    email = factory.Sequence(lambda n: f"user{n}@example.com")
-"""
 
 GUIDE_STYLE_TESTS = """
 import pytest
@@ -76,7 +63,7 @@ def test_a_guide_style_conftest_is_isolated(
     project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project.makeconftest(GUIDE_STYLE_CONFTEST)
-    project.makepyfile(factories=GUIDE_STYLE_FACTORIES)
+    project.makepyfile(factories=user_factory_source())
     project.makepyfile(GUIDE_STYLE_TESTS)
     result = project.runpytest_inprocess("-p", "randomly")
     result.assert_outcomes(passed=5)

@@ -57,11 +57,9 @@ def _frozen(tests_by_status: TestsByStatus | None) -> dict[int, tuple[str, ...]]
     return {status: tuple(sorted(tests_by_status[status])) for status in sorted(tests_by_status)}
 
 
-@dataclass(frozen=True)
-class Row:
-    """One endpoint (rule x method) and the tests behind each status it answered."""
+class _Answered:
+    """What a row knows of the answers it got: tests keyed by status, ascending."""
 
-    route: Route
     tests_by_status: Mapping[int, tuple[str, ...]]
 
     @property
@@ -71,8 +69,16 @@ class Row:
 
     @property
     def tests(self) -> tuple[str, ...]:
-        """The distinct tests that reached this endpoint."""
+        """The distinct tests behind this row."""
         return tuple(sorted({t for tests in self.tests_by_status.values() for t in tests}))
+
+
+@dataclass(frozen=True)
+class Row(_Answered):
+    """One endpoint (rule x method) and the tests behind each status it answered."""
+
+    route: Route
+    tests_by_status: Mapping[int, tuple[str, ...]]
 
     @property
     def flags(self) -> tuple[Flag, ...]:
@@ -87,23 +93,13 @@ class Row:
 
 
 @dataclass(frozen=True)
-class UnmatchedRow:
+class UnmatchedRow(_Answered):
     """Requests to a path that matched no URL rule; they prove nothing about any endpoint."""
 
     app: str
     method: str
     path: str
     tests_by_status: Mapping[int, tuple[str, ...]]
-
-    @property
-    def statuses(self) -> tuple[int, ...]:
-        """The distinct statuses seen, ascending."""
-        return tuple(self.tests_by_status)
-
-    @property
-    def tests(self) -> tuple[str, ...]:
-        """The distinct tests that sent such a request."""
-        return tuple(sorted({t for tests in self.tests_by_status.values() for t in tests}))
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Which databases this run of the plugin's tests covers, and fresh database names on them."""
+"""What the plugin's tests share: the databases this run covers, fresh names, source snippets."""
 
 from __future__ import annotations
 
@@ -18,3 +18,22 @@ def unique_postgres_url(label: str) -> str:
     base = make_url(OUTER_DB_URL)
     name = f"{base.database or 'flask_testkit'}_{label}_{uuid.uuid4().hex[:8]}"
     return base.set(database=name).render_as_string(hide_password=False)
+
+
+def user_factory_source(
+    binding: str = "sqlalchemy_session = db.session", persistence: str = "flush"
+) -> str:
+    """A module holding a Factory Boy `UserFactory` for the inner app, bound as given."""
+    return f"""
+import factory
+from inner_app import User, db
+
+
+class UserFactory(factory.alchemy.SQLAlchemyModelFactory):
+    class Meta:
+        model = User
+        {binding}
+        sqlalchemy_session_persistence = "{persistence}"
+
+    email = factory.Sequence(lambda n: f"user{{n}}@example.com")
+"""
