@@ -156,11 +156,6 @@ class PinnedEngine:
 _pinned: dict[int, PinnedEngine] = {}
 
 
-def is_isolated(engine: Engine) -> bool:
-    """Whether the engine is inside an isolated block right now."""
-    return id(engine) in _pinned
-
-
 @contextmanager
 def isolated_engines(engines: Iterable[Engine]) -> Iterator[list[PinnedEngine]]:
     """Roll back everything written through these engines inside the block."""

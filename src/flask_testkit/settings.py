@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pytest
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator
 
 APP_OPTION = "--flask-app"
 APP_ENV = "FLASK_APP"
@@ -98,8 +94,3 @@ def pop() -> None:
 def current() -> Settings:
     """The settings of the innermost pytest run, or the environment's outside pytest."""
     return _active[-1] if _active else Settings.from_environment()
-
-
-def iter_active() -> Iterator[Settings]:
-    """Every run's settings, innermost first."""
-    return reversed(_active)
