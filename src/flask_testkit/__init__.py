@@ -7,15 +7,25 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from flask_testkit.app_database import isolated_database, testing_database
     from flask_testkit.isolation import isolated_engines
+    from flask_testkit.session_database import isolated_session, testing_engine
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "isolated_database", "isolated_engines", "testing_database"]
+__all__ = [
+    "__version__",
+    "isolated_database",
+    "isolated_engines",
+    "isolated_session",
+    "testing_database",
+    "testing_engine",
+]
 
 _LAZY = {
     "isolated_database": "flask_testkit.app_database",
     "testing_database": "flask_testkit.app_database",
     "isolated_engines": "flask_testkit.isolation",
+    "isolated_session": "flask_testkit.session_database",
+    "testing_engine": "flask_testkit.session_database",
 }
 
 

@@ -15,8 +15,10 @@ from flask_testkit.app_database import (
     sqlalchemy_of,
     testing_database,
 )
+from flask_testkit.isolation import isolated_engines
 from flask_testkit.loading import configured_app
 from flask_testkit.queries import query_assertion
+from flask_testkit.session_database import active_engines
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -64,10 +66,12 @@ def _flask_testkit_isolation(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     flask_app: Flask = request.getfixturevalue("app")
     db = sqlalchemy_of(flask_app)
-    if db is None:
-        yield
+    if db is not None:
+        with isolated_app(flask_app, db):
+            yield
         return
-    with isolated_app(flask_app, db):
+    # A plain SQLAlchemy app: the engines its session factory was bound to by testing_engine().
+    with isolated_engines(active_engines()):
         yield
 
 

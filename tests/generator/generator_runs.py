@@ -146,6 +146,10 @@ SAMPLES = {
     "smorest_app": ("petstore:create_app('testing')", "5/5", 16),
     "no_db_app": ("calc", "2/6", 10),
     "basic_auth_app": ("ledger", "3/3", 10),
+    "apiflask_app": ("libraryapi:create_app('testing')", "13/14", 48),
+    "restx_app": ("musiccatalog:create_app('testing')", "11/12", 36),
+    "plain_sqlalchemy_app": ("recipes:create_app()", "5/7", 20),
+    "sessionmaker_app": ("shop:create_app()", "2/2", 7),
 }
 _generated: dict[str, GeneratedSuite] = {}
 

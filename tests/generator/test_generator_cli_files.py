@@ -12,6 +12,7 @@ from generator_runs import (
     BIN,
     copy_sample,
     ends_with_run_command,
+    ruff,
     run_init,
     run_pytest,
     subprocess_env,
@@ -84,6 +85,26 @@ def test_update_adds_missing_tests_and_keeps_every_other_line(notes_app: Path) -
     assert "def test_get_note_returns_ok(client, db_session):" in updated
     assert "def test_written_by_hand(client):" in updated
     assert updated.count("def test_create_note_returns_created(") == 1
+
+
+def test_update_adds_nothing_for_an_endpoint_a_test_of_the_users_requests(
+    notes_app: Path,
+) -> None:
+    run_init(notes_app, "--app", "notes_app", suffix="update_own")
+    path = notes_app / NOTES_TESTS
+    kept, _, _ = path.read_text().partition("\n\ndef test_get_note_returns_ok")
+    own = (
+        "def test_reading_a_note(client, db_session):\n"
+        "    note = NoteFactory()\n\n"
+        '    assert client.get(f"/notes/{note.id}").status_code == 200\n'
+    )
+    path.write_text(kept.rstrip("\n") + "\n\n\n" + own)
+    before = path.read_text()
+
+    result = run_init(notes_app, "--app", "notes_app", "--update", suffix="update_own")
+
+    assert result.returncode == 0, result.stderr
+    assert path.read_text() == before
 
 
 def test_update_with_nothing_missing_changes_nothing(notes_app: Path) -> None:
@@ -187,3 +208,6 @@ def test_suite_outside_the_app_folder_runs_from_where_init_ran(tmp_path: Path) -
     assert suite.returncode == 0, suite.stdout[-2000:]
     assert "12 passed" in suite.stdout
     assert list((tmp_path / "build").rglob("__init__.py")) == []
+    # The conftest puts the app's folder on sys.path before importing it; ruff allows that.
+    lint = ruff(tmp_path, "check", "--no-cache", "build/notes-tests")
+    assert lint.returncode == 0, lint.stdout

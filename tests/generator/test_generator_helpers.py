@@ -13,6 +13,7 @@ from flask_testkit.generator.code import Imports, snake
 from flask_testkit.generator.model_lookup import singular
 from flask_testkit.generator.sandbox import NetworkBlocked, ProbeTimeout, guarded
 from flask_testkit.generator.suite_files import integration_module_name
+from flask_testkit.generator.updating import merge_file, requested_endpoints
 from flask_testkit.generator.writing import backup_name
 
 
@@ -143,3 +144,47 @@ def test_backup_name_never_takes_an_existing_copy(
         (tmp_path / name).write_text("an earlier copy\n")
 
     assert backup_name(tmp_path / "conftest.py") == tmp_path / expected
+
+
+UPDATE_SOURCE = """
+def test_a(client, note):
+    client.get(f"/notes/{note.id}")
+    client.post("/notes?draft=1", json={})
+    auth_client.delete(f"/users/{user.id}/notes/{note.id}")
+"""
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "tested"),
+    [
+        (("GET", "/notes/<int:note_id>"), True),
+        (("POST", "/notes"), True),
+        (("DELETE", "/users/<int:user_id>/notes/<int:note_id>"), True),
+        (("GET", "/notes"), False),
+        (("DELETE", "/notes/<int:note_id>"), False),
+        (("GET", "/notes/<int:note_id>/history"), False),
+    ],
+)
+def test_requested_endpoints_reads_the_requests_of_existing_tests(
+    tmp_path: Path, endpoint: tuple[str, str], tested: bool
+) -> None:
+    (tmp_path / "test_mine.py").write_text(UPDATE_SOURCE)
+    # conftest.py signs in through the app; that is not a test of the endpoint.
+    (tmp_path / "conftest.py").write_text('client.get("/notes")\n')
+
+    assert (endpoint in requested_endpoints(tmp_path, {endpoint})) is tested
+
+
+def test_update_adds_no_second_factory_for_a_model_that_has_one() -> None:
+    existing = "class NoteMaker(BaseFactory):\n    class Meta:\n        model = Note\n"
+    generated = (
+        "class NoteFactory(BaseFactory):\n    class Meta:\n        model = Note\n\n\n"
+        "class TagFactory(BaseFactory):\n    class Meta:\n        model = Tag\n"
+    )
+
+    merged = merge_file(existing, generated)
+
+    assert merged is not None
+    assert "class NoteFactory" not in merged
+    assert merged.startswith(existing)
+    assert "class TagFactory(BaseFactory):" in merged

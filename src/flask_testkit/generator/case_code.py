@@ -74,7 +74,7 @@ def render_case(
         setup_lines.append(f"{setup.var} = {made}" if used else made)
         if setup.delete:
             setup_lines += [f"db_session.delete({setup.var})", "db_session.flush()"]
-        if f"{setup.var}_id" in later:
+        if re.search(rf"\b{setup.var}_id\b", code_only(later)):
             setup_lines.append(f"{setup.var}_id = {setup.var}.id")
     text = "\n".join([*setup_lines, later])
     fixtures = [client]

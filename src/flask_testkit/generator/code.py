@@ -18,6 +18,18 @@ class Code:
         return self.source
 
 
+@dataclass(frozen=True, repr=False)
+class RowReference(Code):
+    """The key of a row the case creates first, e.g. `chef.id` for a body's `chef_id`."""
+
+    model: str = ""
+
+    @property
+    def var(self) -> str:
+        """The name of the row's variable in the test."""
+        return self.source.split(".", 1)[0]
+
+
 def literal(value: Any) -> str:
     """Python source for value; Code pieces inside containers are written as code."""
     if isinstance(value, dict):

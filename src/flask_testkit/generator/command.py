@@ -11,10 +11,10 @@ from pathlib import Path
 import click
 
 from .errors import GeneratorError
-from .pipeline import Options, build_suite
+from .pipeline import Options, Suite, build_suite
 from .rendering import tidy_written
 from .summary import pytest_command, shown_command, summary
-from .updating import merge_update
+from .updating import merge_update, requested_endpoints
 from .writing import diff, drop_unneeded_copies, write_atomically
 
 
@@ -43,7 +43,7 @@ def run_init(request: InitRequest) -> None:
         suite = build_suite(
             options, force=request.force, update=request.update, dry_run=request.dry_run
         )
-        files = merge_update(suite.files) if request.update else suite.files
+        files = merge_update(suite.files, already_tested(suite)) if request.update else suite.files
         if request.dry_run:
             for path, source in sorted(files.items()):
                 click.echo(diff(path, source, suite.root), nl=False)
@@ -83,3 +83,16 @@ def _has_endpoint_coverage(root: Path) -> bool:
         check=False,
     )
     return "--endpoint-coverage" in result.stdout
+
+
+def already_tested(suite: Suite) -> frozenset[str]:
+    """Generated tests of the endpoints that tests already in the suite's folder request."""
+    endpoint_of = {
+        case.name: (plan.endpoint.method, plan.endpoint.rule)
+        for plan in suite.plans
+        for case in plan.cases
+    }
+    if not suite.out.is_dir():
+        return frozenset()
+    tested = requested_endpoints(suite.out, set(endpoint_of.values()))
+    return frozenset(name for name, endpoint in endpoint_of.items() if endpoint in tested)

@@ -23,7 +23,8 @@ from .cases import (
     Setup,
 )
 from .code import Code
-from .schemas import BodySpec, invalid_query
+from .declared_schemas import invalid_query
+from .schemas import BodySpec
 
 if TYPE_CHECKING:
     from .auth import AuthSpec

@@ -1,83 +1,61 @@
-"""Unit tests for what can be derived safely from models: properties and simple methods."""
+"""Unit tests for model properties and methods: a row with known values, and what it gives."""
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
-from typing import Any
 
-from .code import literal, snake
-from .models import ModelInfo
+from .code import string
+from .model_checks import ModelCheck, collect_checks, untested_methods
+from .model_values import Imports, value_source
 
-_SAFE_PREFIXES = ("is_", "has_", "can_", "to_", "as_")
-_SKIPPED = {
-    "password",
-    "query",
-    "metadata",
-    "registry",
-    "is_active",
-    "is_authenticated",
-    "is_anonymous",
-    "query_class",
-    "get_id",
-}
+__all__ = ["ModelCheck", "RenderedTest", "collect_checks", "render_check", "untested_methods"]
 
 
 @dataclass
-class ModelCheck:
-    """One property or method of a model, and what it gave on a few factory-built rows."""
+class RenderedTest:
+    """One test function, the factory it uses and the other names it imports."""
 
-    model: ModelInfo
-    name: str
-    is_method: bool
-    values: list[Any]
-
-    @property
-    def access(self) -> str:
-        """How the test reads it."""
-        return f"{snake(self.model.name)}.{self.name}{'()' if self.is_method else ''}"
+    source: str
+    factory: str
+    imports: Imports
 
 
-def candidates(model: ModelInfo) -> list[tuple[str, bool]]:
-    """Properties and argument-free query methods defined on the model itself."""
-    found = []
-    columns = {c.key for c in model.columns}
-    for name, value in vars(model.cls).items():
-        if name.startswith("_") or name in _SKIPPED or name in columns:
-            continue
-        if isinstance(value, property) and value.fget is not None:
-            found.append((name, False))
-        elif inspect.isfunction(value) and name.startswith(_SAFE_PREFIXES):
-            parameters = list(inspect.signature(value).parameters.values())[1:]
-            if all(
-                p.default is not p.empty or p.kind in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
-                for p in parameters
-            ):
-                found.append((name, True))
-    return found
-
-
-def render_check(check: ModelCheck) -> str | None:
-    """A test of what holds for every row: a dict's keys, or the type of the value."""
-    var = snake(check.model.name)
-    values = check.values
-    base = f"test_{var}_{check.name}"
-    if any(isinstance(value, Exception) for value in values):
+def render_check(check: ModelCheck) -> RenderedTest | None:
+    """The test for one check, or None when nothing about the value can be asserted."""
+    if check.assertion is None:
         return None
-    first = values[0]
-    lines = [f"{var} = {check.model.name}Factory()", ""]
-    # Values come from random factory data, so only what holds for every row is asserted:
-    # the keys of a dict, or the type of anything else.
-    if all(isinstance(v, dict) for v in values) and all(set(v) == set(first) for v in values):
-        keys = "{" + ", ".join(literal(k) for k in sorted(first)) + "}"
-        lines.append(f"assert set({check.access}) == {keys}")
-        name = f"{base}_has_the_expected_keys"
-    elif len({type(v) for v in values}) == 1 and type(first).__module__ == "builtins":
-        if first is None:
+    imports: Imports = set()
+    factory = f"{check.model.name}Factory"
+    arguments = []
+    for keyword, value in check.inputs.items():
+        source = value_source(value, imports, check.var, inputs=True)
+        if source is None:
             return None
-        lines.append(f"assert isinstance({check.access}, {type(first).__name__})")
-        name = f"{base}_gives_{type(first).__name__}"
-    else:
+        arguments.append(f"{keyword}={source}")
+    make = factory if check.created else f"{factory}.build"
+    assertion = _assertion(check, imports)
+    if assertion is None:
         return None
-    body = "\n".join("    " + line if line else "" for line in lines)
-    return f"def {name}(db_session):\n{body}"
+    name, line = assertion
+    body = f"    {check.var} = {make}({', '.join(arguments)})\n\n    {line}"
+    return RenderedTest(f"def {name}(db_session):\n{body}", factory, imports)
+
+
+def _assertion(check: ModelCheck, imports: Imports) -> tuple[str, str] | None:
+    """The test's name and its assert statement."""
+    access = check.access
+    base = f"test_{check.var}_{check.name}" if check.kind in ("property", "method") else None
+    base = base or f"test_{check.var}_{check.kind}"
+    if check.assertion == "keys":
+        keys = ", ".join(string(k) for k in sorted(check.values[0]))
+        return f"{base}_has_the_expected_keys", f"assert set({access}) == {{{keys}}}"
+    if check.assertion == "type":
+        kind = type(check.values[0]).__name__
+        return f"{base}_gives_{kind}", f"assert isinstance({access}, {kind})"
+    expected = value_source(check.expected, imports, check.var)
+    if expected is None:
+        return None
+    if check.expected is None or isinstance(check.expected, bool):
+        verb = "returns" if check.kind == "method" else "is"
+        return f"{base}_{verb}_{expected.lower()}", f"assert {access} is {expected}"
+    return base, f"assert {access} == {expected}"

@@ -6,11 +6,14 @@ import enum
 import inspect
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.orm import Mapper, RelationshipDirection
+
+from .declarative import PlainDatabase, find_plain_database
 
 
 @dataclass
@@ -75,29 +78,67 @@ class ModelInfo:
         }
 
 
+# The fixtures a generated conftest defines: an imported name must not shadow one.
+FIXTURE_NAMES = frozenset(
+    ("app", "client", "database", "db_session", "user", "admin_user", "auth_headers", "auth_client")
+)
+
+
 @dataclass
 class ModelScan:
-    """Everything found about the app's database."""
+    """Everything found about the app's database: Flask-SQLAlchemy's `db`, or a plain setup."""
 
     db: Any
     db_import: tuple[str, str] | None
     models: list[ModelInfo]
     association_tables: list[str]
+    plain: PlainDatabase | None = None
+
+    @property
+    def imports(self) -> list[tuple[str, str]]:
+        """What the conftest and the factories import to reach the database."""
+        if self.plain is not None:
+            module, name = self.plain.session_import
+            alias = f"{name} as {self.session_name}" if name != self.session_name else name
+            return [(module, alias), self.plain.base_import]
+        return [self.db_import] if self.db_import else []
+
+    @property
+    def session_name(self) -> str:
+        """The name the suite uses for the app's session, sessionmaker, or Flask-SQLAlchemy `db`."""
+        if self.plain is not None:
+            name = self.plain.session_import[1]
+            # Flask's docs call the session `db_session`, which is also the suite's fixture.
+            return "app_session" if name in FIXTURE_NAMES else name
+        return self.db_import[1] if self.db_import else "db"
 
 
-def scan_models(app: Flask) -> ModelScan | None:
-    """The app's Flask-SQLAlchemy models in dependency order, or None without Flask-SQLAlchemy."""
+def scan_models(app: Flask, root: Path) -> ModelScan | None:
+    """The app's models in dependency order, or None when it has no SQLAlchemy models."""
     db = app.extensions.get("sqlalchemy")
-    if db is None:
+    if db is not None:
+        return _scan(db.Model.registry, db.metadata, db, _import_path(db))
+    plain = find_plain_database(root)
+    if plain is None:
         return None
+    return _scan(plain.base.registry, plain.base.metadata, None, None, plain)
+
+
+def _scan(
+    registry: Any,
+    metadata: sa.MetaData,
+    db: Any,
+    db_import: tuple[str, str] | None,
+    plain: PlainDatabase | None = None,
+) -> ModelScan:
     mappers: list[Mapper[Any]] = sorted(
-        db.Model.registry.mappers, key=lambda m: (m.class_.__module__, m.class_.__name__)
+        registry.mappers, key=lambda m: (m.class_.__module__, m.class_.__name__)
     )
     by_table = {_table_name(m): m.class_ for m in mappers}
     models = [_model_info(m, by_table) for m in mappers]
     mapped_tables = set(by_table)
-    association = sorted(name for name in db.metadata.tables if name not in mapped_tables)
-    return ModelScan(db, _import_path(db), _in_dependency_order(models), association)
+    association = sorted(name for name in metadata.tables if name not in mapped_tables)
+    return ModelScan(db, db_import, _in_dependency_order(models), association, plain)
 
 
 def _table_name(mapper: Mapper[Any]) -> str:

@@ -7,10 +7,13 @@ import types
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .code import Code
-from .models import ModelInfo
+from .code import Code, RowReference, snake
+from .declared_schemas import declared_body
+from .models import ColumnInfo, ModelInfo
 from .schemas import BodySpec, marshmallow_body, pydantic_body
 from .values import column_kind, is_password_name, sample_for_name
+
+_BODY_READERS = frozenset(("get_json", "json", "form", "values", "data"))
 
 
 def _code_objects(code: types.CodeType) -> Iterator[types.CodeType]:
@@ -54,7 +57,7 @@ def body_for(view: Callable[..., Any] | None, model: ModelInfo | None) -> BodySp
     """The best-known body for a view: declared schema, form, or fields the code reads."""
     if view is None:
         return None
-    declared = _declared_schema(view)
+    declared = declared_body(view)
     if declared is not None:
         return declared
     objects, names, strings = referenced_objects(view)
@@ -63,31 +66,17 @@ def body_for(view: Callable[..., Any] | None, model: ModelInfo | None) -> BodySp
         spec = spec or pydantic_body(obj)
         if spec is not None:
             return spec
-    reads_body = bool(names & {"get_json", "json", "form", "values", "data"})
+    reads_body = bool(names & _BODY_READERS) or any(
+        _reads_body(obj) for obj in objects if inspect.isfunction(obj)
+    )
     if model is not None and reads_body:
         return _model_body(model, strings)
     return None
 
 
-def _declared_schema(view: Callable[..., Any]) -> BodySpec | None:
-    apidoc = getattr(view, "_apidoc", None) or {}
-    for parameter in apidoc.get("arguments", {}).get("parameters", []):
-        if isinstance(parameter, dict) and parameter.get("in") in ("json", "form"):
-            kind = "form" if parameter["in"] == "form" else "json"
-            return marshmallow_body(parameter["schema"], kind, "flask-smorest arguments")
-    for value in vars(view).values():
-        # Apps that describe their views for OpenAPI often hang the body model on the view.
-        for attribute in ("body", "request_body", "schema", "input"):
-            declared = getattr(value, attribute, None)
-            if declared is not None and not isinstance(value, dict):
-                spec = pydantic_body(declared) or marshmallow_body(declared, "json")
-                if spec is not None:
-                    return spec
-    apiflask = getattr(view, "_spec", None) or {}
-    body = apiflask.get("body") if isinstance(apiflask, dict) else None
-    if body is not None:
-        return marshmallow_body(body, "json", "APIFlask input") or pydantic_body(body)
-    return None
+def _reads_body(helper: types.FunctionType) -> bool:
+    """Whether a helper the view calls (e.g. one that checks the JSON) reads the request body."""
+    return any(_BODY_READERS & set(code.co_names) for code in _code_objects(helper.__code__))
 
 
 def _form_body(obj: Any) -> BodySpec | None:
@@ -132,6 +121,14 @@ def _unbound_fields(form_class: Any) -> list[tuple[str, Any]]:
     return sorted(unbound, key=lambda item: item[1].creation_counter)
 
 
+def _reference(column: ColumnInfo) -> RowReference | None:
+    target = column.foreign_model
+    key = next(iter(column.column.foreign_keys)).column.key
+    if target is None or key is None:
+        return None
+    return RowReference(f"{snake(target.__name__)}.{key}", target.__name__)
+
+
 def _model_body(model: ModelInfo, strings: set[str]) -> BodySpec | None:
     usable = [
         c
@@ -139,6 +136,12 @@ def _model_body(model: ModelInfo, strings: set[str]) -> BodySpec | None:
         if not c.primary_key and c.foreign_model is None and column_kind(c) != "binary"
     ]
     read = [c for c in usable if c.key in strings]
+    # A key the view reads names a row that must exist: the case creates one and sends its key.
+    references = {
+        c.key: _reference(c)
+        for c in model.columns
+        if c.foreign_model is not None and c.key in strings and not c.primary_key
+    }
     chosen = read or [c for c in usable if not c.nullable and not c.has_default]
     if not chosen:
         return None
@@ -157,5 +160,7 @@ def _model_body(model: ModelInfo, strings: set[str]) -> BodySpec | None:
             body[column.key] = sample_for_name(
                 column.key, kind, getattr(column.sa_type, "length", None)
             )
+    if read:
+        body.update({key: ref for key, ref in references.items() if ref is not None})
     source = "fields the view reads" if read else f"required columns of {model.name}"
     return BodySpec(body, "json", source, tuple(body))

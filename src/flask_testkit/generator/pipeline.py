@@ -10,19 +10,17 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
-
-from flask import Flask
 
 from .app_loading import AppTarget, load_app
 from .auth import detect_auth
 from .errors import GeneratorError
 from .factory_specs import build_factory_specs
-from .model_tests import ModelCheck, candidates
-from .models import ModelScan, scan_models
+from .model_tests import collect_checks, untested_methods
+from .models import scan_models
 from .planning import EndpointPlan, Planner
+from .probe_database import probing_database, shared_session_isolated
 from .probing import Prober
-from .rendering import Renderer, format_sources
+from .rendering import SHARED_SESSION, Renderer, format_sources
 from .routes import discover_endpoints
 from .suite_files import factory_tests, integration_files, model_tests
 from .writing import check_writable
@@ -50,6 +48,7 @@ class Suite:
     out: Path = Path("tests")
     root: Path = Path()
     probes: int = 0
+    model_methods: list[str] = field(default_factory=list)
 
     @property
     def test_count(self) -> int:
@@ -71,11 +70,11 @@ def build_suite(
     in_guide_layout = out.parent == root and out.name.isidentifier()
     factories_module = f"{out.name}.factories" if in_guide_layout else "factories"
     app_folder = None if in_guide_layout else os.path.relpath(root, out)
-    scan = scan_models(app)
+    scan = scan_models(app, root)
     endpoints = discover_endpoints(app)
     specs = build_factory_specs(scan, app) if scan else []
-    renderer = Renderer(target, factories_module, scan.db_import if scan else None, app_folder)
-    if scan is not None and scan.db_import is None:
+    renderer = Renderer(target, factories_module, scan, app_folder)
+    if scan is not None and not scan.imports:
         raise GeneratorError(
             "found Flask-SQLAlchemy but not where `db` is importable from; "
             "define it at module level, e.g. in extensions.py."
@@ -87,22 +86,19 @@ def build_suite(
     factories_source = renderer.factories(specs) if scan else None
     notes: list[str] = []
     with ExitStack() as stack:
-        probe_app = target.build()
-        db = None
-        if scan is not None:
-            from flask_testkit import testing_database
-
-            # Probes use the database the generated suite will use.
-            db = stack.enter_context(testing_database(probe_app, default_url="sqlite://"))
+        probe_app, isolated = stack.enter_context(probing_database(scan, target))
         factories = _import_factories(factories_source, stack) if factories_source else None
-        prober = Prober(probe_app, db, factories, options.timeout)
+        if factories is not None and hasattr(factories, SHARED_SESSION):
+            # Probes share the session the generated tests share, as the suite's db_session does.
+            isolated = shared_session_isolated(probe_app, getattr(factories, SHARED_SESSION))
+        prober = Prober(probe_app, isolated, factories, options.timeout)
         auth, auth_notes = detect_auth(probe_app, scan, endpoints, prober)
         notes += auth_notes
         prober.auth = auth
         planner = Planner(scan, prober, auth)
         plans = [planner.plan(endpoint) for endpoint in endpoints]
         _add_not_allowed(planner, plans)
-        checks = _model_checks(probe_app, db, scan, factories) if scan else []
+        checks = collect_checks(scan, factories, isolated) if scan and factories else []
     if factories_source is not None:
         files[out / "factories.py"] = factories_source
         files[out / "unit" / "test_factories.py"] = factory_tests(renderer, specs, factories_module)
@@ -127,6 +123,7 @@ def build_suite(
         out,
         options.root,
         prober.count,
+        untested_methods(checks),
     )
     return suite
 
@@ -157,35 +154,6 @@ def _add_not_allowed(planner: Planner, plans: list[EndpointPlan]) -> None:
         case = planner.not_allowed(plan.endpoint)
         if case is not None:
             plan.cases.append(case)
-
-
-def _model_checks(
-    app: Flask, db: Any, scan: ModelScan, factories: ModuleType | None
-) -> list[ModelCheck]:
-    from flask_testkit import isolated_database
-
-    checks = []
-    for model in scan.models:
-        wanted = candidates(model)
-        if not wanted or factories is None:
-            continue
-        factory = getattr(factories, f"{model.name}Factory")
-        with app.app_context(), isolated_database(db) as session:
-            try:
-                rows = factory.create_batch(4)
-                session.flush()
-            except Exception:
-                continue
-            for name, is_method in wanted:
-                values = []
-                for row in rows:
-                    try:
-                        value = getattr(row, name)
-                        values.append(value() if is_method else value)
-                    except Exception as error:
-                        values.append(error)
-                checks.append(ModelCheck(model, name, is_method, values))
-    return checks
 
 
 def _service_functions(target: AppTarget) -> list[str]:

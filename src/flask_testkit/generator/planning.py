@@ -9,7 +9,7 @@ from typing import Any
 from .auth import AuthSpec, credentials, login_candidates
 from .case_requests import request_for
 from .cases import HAPPY, NOT_ALLOWED, Case, Outcome, Request, Setup
-from .code import snake, string
+from .code import RowReference, snake, string
 from .error_cases import BODY_METHODS, ErrorCases
 from .model_lookup import ModelLookup
 from .models import ModelScan
@@ -133,6 +133,7 @@ class Planner(ErrorCases):
             owners = {None: [False], "user": [True, False], "admin": [False, True]}[auth]
             for owned, known in itertools.product(owners, self._known_values(endpoint)):
                 setups, paths = self.rows.setups(endpoint, arg_models, collection, auth, owned)
+                setups = setups + _referenced_rows(body, {s.var for s in setups})
                 request = request_for(endpoint, {**known, **paths}, auth, body, kind)
                 key = repr((request, setups))
                 if key in seen:
@@ -165,3 +166,14 @@ class Planner(ErrorCases):
         spec = body_for(endpoint.view, self.auth.user_model)
         fields = credentials(spec.fields, self.auth.user_model) if spec else None
         return BodySpec(fields, spec.kind, spec.source) if spec and fields else None
+
+
+def _referenced_rows(body: Any, taken: set[str]) -> list[Setup]:
+    """Rows the body points at by key, each created by its factory before the request."""
+    if not isinstance(body, dict):
+        return []
+    return [
+        Setup(value.var, f"{value.model}Factory", value.model)
+        for value in body.values()
+        if isinstance(value, RowReference) and value.var not in taken
+    ]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from types import ModuleType
 from typing import Any
 
@@ -21,10 +21,14 @@ class Prober:
     """Sends cases to the app, each in its own rolled-back transaction."""
 
     def __init__(
-        self, app: Flask, db: Any, factories: ModuleType | None, timeout: float = 2.0
+        self,
+        app: Flask,
+        isolated: Callable[[], AbstractContextManager[Any]],
+        factories: ModuleType | None,
+        timeout: float = 2.0,
     ) -> None:
         self.app = app
-        self.db = db
+        self.isolated = isolated
         self.factories = factories
         self.timeout = timeout
         self.auth: Any = None  # set once authentication is known (an AuthSpec)
@@ -39,17 +43,6 @@ class Prober:
 
         app.handle_user_exception = recording  # type: ignore[method-assign,assignment]
 
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[Any]:
-        with self.app.app_context():
-            if self.db is None:
-                yield None
-                return
-            from flask_testkit import isolated_database
-
-            with isolated_database(self.db) as session:
-                yield session
-
     def namespace(self) -> dict[str, Any]:
         """Names a case's source may use: factories and TEST_PASSWORD."""
         names: dict[str, Any] = {"TEST_PASSWORD": TEST_PASSWORD}
@@ -61,7 +54,7 @@ class Prober:
         """Probe one case; never raises for what the app does."""
         self.count += 1
         self._handled = None
-        with self._transaction() as session:
+        with self.isolated() as session:
             return self._run(case, session)
 
     def _run(self, case: Case, session: Any) -> Outcome:

@@ -13,6 +13,7 @@ from .app_loading import AppTarget
 from .auth import AuthSpec
 from .code import Imports, literal, string
 from .factory_specs import FactorySpec
+from .models import ModelScan
 
 _STDLIB = set(sys.stdlib_module_names)
 _env = jinja2.Environment(
@@ -32,17 +33,17 @@ class Renderer:
         self,
         target: AppTarget,
         factories_module: str,
-        db_import: tuple[str, str] | None,
+        scan: ModelScan | None,
         app_folder: str | None = None,
     ) -> None:
         self.target = target
         self.factories_module = factories_module
-        self.db_import = db_import
+        self.scan = scan
         # Set when the suite lives outside the app's folder: the path from the suite to the app.
         self.app_folder = app_folder
         self.first_party = {target.module.split(".")[0], factories_module.split(".")[0]}
-        if db_import:
-            self.first_party.add(db_import[0].split(".")[0])
+        for module, _ in scan.imports if scan else []:
+            self.first_party.add(module.split(".")[0])
 
     def imports(self, imports: Imports) -> str:
         """The import block."""
@@ -75,19 +76,25 @@ class Renderer:
         else:
             imports.add(module, f"{name} as flask_app" if name != "flask_app" else name)
             build = "flask_app"
-        has_db = self.db_import is not None
-        if has_db:
-            assert self.db_import is not None
-            imports.add("flask_testkit", "isolated_database")
-            imports.add("flask_testkit", "testing_database")
-            imports.add(*self.db_import)
+        scan = self.scan
+        if scan is not None:
+            plain = scan.plain is not None
+            imports.add("flask_testkit", "isolated_session" if plain else "isolated_database")
+            imports.add("flask_testkit", "testing_engine" if plain else "testing_database")
+            for module, name in scan.imports:
+                imports.add(module, name)
+            if shares_a_session(scan):
+                imports.add(self.factories_module, SHARED_SESSION)
         context: dict[str, object] = {
             "imports": "",
             "build": build,
             "settings_in_call": self.target.settings_in_call,
             "settings": ", ".join(f"{k}={v!r}" for k, v in self.target.settings.items()),
-            "has_db": has_db,
-            "db_name": self.db_import[1] if self.db_import else "",
+            "has_db": scan is not None,
+            "plain": scan is not None and scan.plain is not None,
+            "db_name": scan.session_name if scan else "",
+            "isolated_name": SHARED_SESSION if scan and shares_a_session(scan) else "",
+            "base_name": scan.plain.base_import[1] if scan and scan.plain else "",
             "auth": auth,
         }
         if auth is not None:
@@ -128,8 +135,12 @@ class Renderer:
         if any("factory." in source for spec in specs for _, source in spec.declarations):
             imports.add("factory")
         imports.add("factory.alchemy", "SQLAlchemyModelFactory")
-        assert self.db_import is not None
-        imports.add(*self.db_import)
+        scan = self.scan
+        assert scan is not None
+        for source, session_name in scan.imports[:1]:
+            imports.add(source, session_name)
+        if shares_a_session(scan):
+            imports.add("sqlalchemy.orm", "scoped_session")
         password_specs = [s for s in specs if s.password_attribute]
         if password_specs:
             imports.add("functools")
@@ -144,9 +155,27 @@ class Renderer:
             imports=self.imports(imports),
             specs=specs,
             password_specs=password_specs,
-            db_name=self.db_import[1],
+            session_binding=_session_binding(scan),
+            shared_session=SHARED_SESSION if shares_a_session(scan) else "",
+            maker=scan.session_name,
             password=_password(),
         )
+
+
+# The name, in the factories module, of the session a sessionmaker app's tests share.
+SHARED_SESSION = "shared_session"
+
+
+def shares_a_session(scan: ModelScan) -> bool:
+    """Whether the app makes sessions from a bare sessionmaker, so the tests need one to share."""
+    return scan.plain is not None and not scan.plain.is_scoped
+
+
+def _session_binding(scan: ModelScan) -> str:
+    """What the base factory adds its rows to."""
+    if scan.plain is None:
+        return f"{scan.session_name}.session"
+    return SHARED_SESSION if shares_a_session(scan) else scan.session_name
 
 
 def _password() -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,10 @@ from werkzeug.routing import Rule
 
 _IMPLICIT_METHODS = {"HEAD", "OPTIONS"}
 _METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
+# API frameworks add pages of their own: the docs UI, its OAuth redirect, restx's empty root.
+# Only the OpenAPI document says something about the app, so it is the one kept.
+_FRAMEWORK_PACKAGES = ("apiflask", "flask_restx", "flask_smorest")
+_SPEC_ENDPOINTS = ("spec", "specs", "openapi_json")
 
 
 @dataclass(frozen=True)
@@ -32,10 +37,13 @@ class Endpoint:
     arguments: tuple[Argument, ...]
     view: Callable[..., Any] | None
     redirect_to: str | None = None
+    namespace: str | None = None  # the flask-restx Namespace that holds the resource
 
     @property
     def blueprint(self) -> str | None:
-        """The blueprint's name, or None for routes on the app itself."""
+        """The blueprint's name (a restx resource's namespace), or None for routes on the app."""
+        if self.namespace:
+            return self.namespace
         head, dot, _ = self.endpoint.rpartition(".")
         return head if dot else None
 
@@ -53,6 +61,9 @@ class Endpoint:
     def function_name(self) -> str:
         """A snake_case name for tests of this endpoint."""
         name = self.endpoint.rpartition(".")[2]
+        if self.namespace and name.startswith(f"{self.namespace}_"):
+            # restx names the endpoint <namespace>_<resource>; the test file names the first.
+            name = name[len(self.namespace) + 1 :]
         snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in name).strip("_")
         verb = self.method.lower()
         return snake if snake.startswith(verb) or self.view_is_function else f"{verb}_{snake}"
@@ -69,9 +80,12 @@ def discover_endpoints(app: Flask) -> list[Endpoint]:
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
         if rule.endpoint == "static" or rule.endpoint.endswith(".static"):
             continue
+        view = app.view_functions.get(rule.endpoint)
+        if _framework_page(rule.endpoint, view):
+            continue
         methods = frozenset((rule.methods or set()) - _IMPLICIT_METHODS)
         arguments = _arguments(rule)
-        view = app.view_functions.get(rule.endpoint)
+        namespace = restx_namespace(view)
         for method in sorted(methods, key=_method_rank):
             endpoints.append(
                 Endpoint(
@@ -82,6 +96,7 @@ def discover_endpoints(app: Flask) -> list[Endpoint]:
                     arguments=arguments,
                     view=handler_for(view, method),
                     redirect_to=rule.redirect_to if isinstance(rule.redirect_to, str) else None,
+                    namespace=namespace,
                 )
             )
     return endpoints
@@ -98,6 +113,27 @@ def handler_for(view: Callable[..., Any] | None, method: str) -> Callable[..., A
             handler = getattr(view_class, "get", None)
         return handler if callable(handler) else view
     return view
+
+
+def _framework_page(endpoint: str, view: Callable[..., Any] | None) -> bool:
+    """True for the docs pages an API framework serves by itself; its spec is not one."""
+    owner = getattr(view, "view_class", view)
+    package = (getattr(owner, "__module__", None) or "").partition(".")[0]
+    return package in _FRAMEWORK_PACKAGES and endpoint.rpartition(".")[2] not in _SPEC_ENDPOINTS
+
+
+def restx_namespace(view: Callable[..., Any] | None) -> str | None:
+    """The name of the flask-restx Namespace a resource was added to, if the view is one."""
+    resource = getattr(view, "view_class", None)
+    module = sys.modules.get(getattr(resource, "__module__", "") or "")
+    if resource is None or module is None or "flask_restx" not in sys.modules:
+        return None
+    from flask_restx import Namespace  # type: ignore[import-untyped]
+
+    for value in vars(module).values():
+        if isinstance(value, Namespace) and any(r.resource is resource for r in value.resources):
+            return str(value.name)
+    return None
 
 
 def _arguments(rule: Rule) -> tuple[Argument, ...]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -147,28 +146,8 @@ def _pydantic_value(key: str, info: Any) -> Any:
     return value
 
 
-def invalid_query(view: Callable[..., Any] | None) -> dict[str, str] | None:
-    """Query arguments of the wrong type for a view that declares its query parameters."""
-    if view is None:
-        return None
-    declared: list[Any] = []
-    apidoc = getattr(view, "_apidoc", None) or {}
-    for parameter in apidoc.get("arguments", {}).get("parameters", []):
-        if isinstance(parameter, dict) and parameter.get("in") == "query":
-            declared.append(parameter["schema"])
-    for value in vars(view).values():
-        for attribute in ("query", "query_schema", "args"):
-            found = getattr(value, attribute, None)
-            if found is not None and not isinstance(value, dict):
-                declared.append(found)
-    for schema in declared:
-        wrong = _wrong_query_values(schema)
-        if wrong:
-            return wrong
-    return None
-
-
-def _wrong_query_values(schema: Any) -> dict[str, str]:
+def wrong_query_values(schema: Any) -> dict[str, str]:
+    """Query values a marshmallow schema or pydantic model refuses, e.g. page=not-a-number."""
     wrong: dict[str, str] = {}
     try:
         from pydantic import BaseModel

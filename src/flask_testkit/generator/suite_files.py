@@ -107,14 +107,16 @@ def checker(spec: FactorySpec) -> str | None:
 
 
 def model_tests(renderer: Renderer, checks: list[ModelCheck], factories_module: str) -> str | None:
-    rendered = [(c, render_check(c)) for c in checks]
-    functions = [source for _, source in rendered if source]
-    if not functions:
+    rendered = [test for test in map(render_check, checks) if test is not None]
+    if not rendered:
         return None
     imports = Imports()
-    for check, source in rendered:
-        if source:
-            imports.add(factories_module, f"{check.model.name}Factory")
+    for test in rendered:
+        imports.add(factories_module, test.factory)
+        for module, name in test.imports:
+            imports.add(module, name)
     return renderer.render(
-        "test_models.py.jinja", imports=renderer.imports(imports), functions=functions
+        "test_models.py.jinja",
+        imports=renderer.imports(imports),
+        functions=[test.source for test in rendered],
     )

@@ -71,6 +71,10 @@ def summary(
         lines.append("")
         lines.append("Service functions that still need a unit test:")
         lines += [f"  {name}" for name in suite.services]
+    if suite.model_methods:
+        lines.append("")
+        lines.append("Model methods that still need a unit test:")
+        lines += [f"  {entry}" for entry in suite.model_methods]
     if copies:
         lines.append("")
         lines.append("Your earlier versions of the replaced files are kept beside them:")

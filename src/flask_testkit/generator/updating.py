@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
+
+_HTTP_METHODS = frozenset(("get", "post", "put", "patch", "delete", "head", "options"))
+# Stands for an f-string's {placeholder} in a path a test requests.
+_ANY = "\x00"
 
 
 def _defined_names(tree: ast.Module) -> set[str]:
@@ -18,10 +23,92 @@ def _imported_names(tree: ast.Module) -> set[str]:
     return names
 
 
-def merge_file(existing: str, generated: str) -> str | None:
-    """existing plus the generated tests and classes it lacks; None when it lacks none."""
+def _factory_models(tree: ast.Module) -> dict[str, str]:
+    """Factory class name -> the model its Meta names."""
+    found = {}
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for inner in node.body:
+            if isinstance(inner, ast.ClassDef) and inner.name == "Meta":
+                for statement in inner.body:
+                    if (
+                        isinstance(statement, ast.Assign)
+                        and any(getattr(t, "id", "") == "model" for t in statement.targets)
+                        and isinstance(statement.value, ast.Name)
+                    ):
+                        found[node.name] = statement.value.id
+    return found
+
+
+def requested_paths(source: str) -> list[tuple[str, str]]:
+    """(METHOD, path) of every `something.get("/path")`-style call; f-string parts become _ANY."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _HTTP_METHODS
+            and node.args
+        ):
+            continue
+        first = node.args[0]
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            path = first.value
+        elif isinstance(first, ast.JoinedStr):
+            path = "".join(
+                str(part.value) if isinstance(part, ast.Constant) else _ANY for part in first.values
+            )
+        else:
+            continue
+        found.append((node.func.attr.upper(), path.split("?", 1)[0]))
+    return found
+
+
+def _segment_matches(rule_part: str, path_part: str) -> bool:
+    if "<" in rule_part:
+        return True
+    if _ANY in path_part:
+        pattern = ".*".join(re.escape(piece) for piece in path_part.split(_ANY))
+        return re.fullmatch(pattern, rule_part) is not None
+    return rule_part == path_part
+
+
+def requested_endpoints(folder: Path, endpoints: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The (METHOD, rule) endpoints that some test already in folder sends a request to."""
+    requests = [
+        request
+        for path in sorted(folder.rglob("test*.py"))
+        for request in requested_paths(path.read_text())
+    ]
+    tested = set()
+    for method, rule in endpoints:
+        rule_parts = rule.strip("/").split("/")
+        for requested_method, path in requests:
+            path_parts = path.strip("/").split("/")
+            if (
+                requested_method == method
+                and len(path_parts) == len(rule_parts)
+                and all(map(_segment_matches, rule_parts, path_parts))
+            ):
+                tested.add((method, rule))
+                break
+    return tested
+
+
+def merge_file(existing: str, generated: str, skip: frozenset[str] = frozenset()) -> str | None:
+    """existing plus the generated tests and classes it lacks; None when it lacks none.
+
+    Names in skip are left out, as are factories for a model that one in existing already makes.
+    """
     old, new = ast.parse(existing), ast.parse(generated)
-    have = _defined_names(old)
+    have = _defined_names(old) | skip
+    made = set(_factory_models(old).values())
+    have |= {name for name, model in _factory_models(new).items() if model in made}
     lines = generated.splitlines()
     added = [
         n
@@ -54,8 +141,8 @@ def merge_file(existing: str, generated: str) -> str | None:
     return "\n".join(merged) + "\n\n\n" + "\n\n\n".join(chunks) + "\n"
 
 
-def merge_update(files: dict[Path, str]) -> dict[Path, str]:
-    """Only new files, and existing files with what they lack appended."""
+def merge_update(files: dict[Path, str], skip: frozenset[str] = frozenset()) -> dict[Path, str]:
+    """Only new files, and existing files with what they lack appended (minus names in skip)."""
     result = {}
     for path, source in files.items():
         if not path.exists():
@@ -63,7 +150,7 @@ def merge_update(files: dict[Path, str]) -> dict[Path, str]:
             continue
         if path.name == "conftest.py" or path.name == "__init__.py" or not source.strip():
             continue
-        merged = merge_file(path.read_text(), source)
+        merged = merge_file(path.read_text(), source, skip)
         if merged is not None:
             result[path] = merged
     return result

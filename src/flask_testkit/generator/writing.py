@@ -6,6 +6,7 @@ import difflib
 import os
 import shutil
 import tempfile
+import uuid
 from pathlib import Path
 
 from .errors import GeneratorError
@@ -76,16 +77,58 @@ def write_atomically(files: dict[Path, str], keep_copies: bool = False) -> dict[
             os.chmod(temp_name, 0o644)
             staged.append((Path(temp_name), path))
     except OSError as error:
-        for temp in [*(t for t, _ in staged), *copies.values()]:
-            temp.unlink(missing_ok=True)
-        for directory in reversed(created_dirs):
-            directory.rmdir()
-        raise GeneratorError(
-            f"cannot write {error.filename or 'the suite'}: {error.strerror}; nothing was written."
-        ) from None
-    for temp, path in staged:
-        os.replace(temp, path)
+        raise _undone(error, [t for t, _ in staged], list(copies.values()), created_dirs) from None
+    _move_into_place(staged, created_dirs, list(copies.values()))
     return copies
+
+
+def _move_into_place(
+    staged: list[tuple[Path, Path]], created_dirs: list[Path], copies: list[Path]
+) -> None:
+    """Rename every staged file over its target; if one rename fails, put back all before it."""
+    done: list[tuple[Path, Path | None]] = []
+    try:
+        for temp, path in staged:
+            previous = None
+            if path.exists():
+                previous = path.with_name(f".{path.name}.{uuid.uuid4().hex}.previous")
+                _keep(path, previous)
+            done.append((path, previous))
+            os.replace(temp, path)
+    except OSError as error:
+        for path, previous in reversed(done):
+            if previous is None:
+                path.unlink(missing_ok=True)
+            elif path.exists() and os.path.samefile(previous, path):
+                # Its rename never happened, and renaming a link onto itself does nothing.
+                previous.unlink()
+            else:
+                os.replace(previous, path)
+        raise _undone(error, [t for t, _ in staged], copies, created_dirs) from None
+    for _, previous in done:
+        if previous is not None:
+            previous.unlink()
+
+
+def _undone(
+    error: OSError, temps: list[Path], copies: list[Path], created_dirs: list[Path]
+) -> GeneratorError:
+    """Remove what a failed write left (staged files, copies, new folders); the error to raise."""
+    for leftover in [*temps, *copies]:
+        leftover.unlink(missing_ok=True)
+    for directory in reversed(created_dirs):
+        directory.rmdir()
+    return GeneratorError(
+        f"cannot write {error.filename or 'the suite'}: {error.strerror}; nothing was written."
+    )
+
+
+def _keep(path: Path, previous: Path) -> None:
+    """Keep path's current text under another name, to put it back if the write fails."""
+    try:
+        os.link(path, previous)  # no copying, where the filesystem has hard links
+    except OSError:
+        shutil.copy2(path, previous)
 
 
 def drop_unneeded_copies(copies: dict[Path, Path]) -> dict[Path, Path]:

@@ -20,6 +20,13 @@ class Category(db.Model):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     items: Mapped[list[Item]] = relationship(back_populates="category")
 
+    def __str__(self) -> str:
+        return self.name
+
+    def item_count(self) -> int:
+        query = db.select(db.func.count(Item.id)).where(Item.category_id == self.id)
+        return db.session.scalar(query) or 0
+
 
 class Item(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,6 +37,9 @@ class Item(db.Model):
     status: Mapped[StockStatus] = mapped_column(default=StockStatus.IN_STOCK)
     category_id: Mapped[int] = mapped_column(ForeignKey("category.id"))
     category: Mapped[Category] = relationship(back_populates="items")
+
+    def __repr__(self) -> str:
+        return f"<Item {self.sku}>"
 
     @property
     def in_stock(self) -> bool:
@@ -45,3 +55,16 @@ class Item(db.Model):
             "status": self.status.value,
             "category": self.category.name,
         }
+
+    def label(self) -> str:
+        return f"{self.title} ({self.sku})"
+
+    def discounted_price(self, percent: int = 10) -> decimal.Decimal:
+        factor = decimal.Decimal(100 - percent) / 100
+        return (self.price * factor).quantize(decimal.Decimal("0.01"))
+
+    def restock(self, amount: int) -> None:
+        self.quantity += amount
+
+    def discontinue(self) -> None:
+        self.status = StockStatus.DISCONTINUED

@@ -1,0 +1,63 @@
+"""The database the probes run on: the one the generated suite will use, set up the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+
+from flask import Flask
+
+from .app_loading import AppTarget
+from .models import ModelScan
+
+Isolated = Callable[[], AbstractContextManager[Any]]
+
+
+@contextmanager
+def probing_database(scan: ModelScan | None, target: AppTarget) -> Iterator[tuple[Flask, Isolated]]:
+    """The app built for probing, and a block in which all it writes is rolled back."""
+    if scan is None:
+        app = target.build()
+        yield app, lambda: _app_context_only(app)
+    elif scan.plain is not None:
+        from flask_testkit import testing_engine
+
+        plain = scan.plain
+        # The suite's conftest binds the session before it builds the app; so do the probes.
+        with testing_engine(plain.session, plain.base.metadata, default_url="sqlite://"):
+            app = target.build()
+            yield app, lambda: _session_isolated(app, plain.session)
+    else:
+        from flask_testkit import testing_database
+
+        app = target.build()
+        with testing_database(app, default_url="sqlite://") as db:
+            yield app, lambda: _db_isolated(app, db)
+
+
+@contextmanager
+def _app_context_only(app: Flask) -> Iterator[None]:
+    with app.app_context():
+        yield None
+
+
+def shared_session_isolated(app: Flask, session: Any) -> Isolated:
+    """A rolled-back block around the session the generated factories share."""
+    return lambda: _session_isolated(app, session)
+
+
+@contextmanager
+def _session_isolated(app: Flask, session: Any) -> Iterator[Any]:
+    from flask_testkit import isolated_session
+
+    with app.app_context(), isolated_session(session) as current:
+        yield current
+
+
+@contextmanager
+def _db_isolated(app: Flask, db: Any) -> Iterator[Any]:
+    from flask_testkit import isolated_database
+
+    with app.app_context(), isolated_database(db) as session:
+        yield session

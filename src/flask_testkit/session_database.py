@@ -1,0 +1,167 @@
+"""A plain SQLAlchemy app's test database: a session factory rebound to it, per-test isolation."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.orm import scoped_session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from flask_testkit import settings
+from flask_testkit.database import (
+    create_database,
+    display,
+    drop_database,
+    is_memory,
+    parse,
+    unreachable,
+    with_suffix,
+    xdist_worker,
+)
+from flask_testkit.errors import ConfigurationError, one_line
+from flask_testkit.isolation import isolated_engines
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from sqlalchemy.engine import URL, Engine
+
+# Engines made by testing_engine() that are live now: the plugin isolates them around every test
+# that uses `app`, as it does for a Flask-SQLAlchemy app's own engines.
+_active: list[Engine] = []
+
+
+def active_engines() -> list[Engine]:
+    """The test engines testing_engine() has open."""
+    return list(_active)
+
+
+def _factory_of(session: Any) -> sessionmaker[Any]:
+    if isinstance(session, scoped_session):
+        return session.session_factory
+    if isinstance(session, sessionmaker):
+        return session
+    raise ConfigurationError(
+        f"expected a scoped_session or sessionmaker, got {type(session).__name__}. Pass the "
+        "object your app makes its sessions from, e.g. `Session = scoped_session(sessionmaker())`."
+    )
+
+
+def bound_engine(session: Any) -> Engine | None:
+    """The engine a scoped_session or sessionmaker makes its sessions on, if it has one."""
+    bind = _factory_of(session).kw.get("bind")
+    return bind if isinstance(bind, sa.Engine) else None
+
+
+def _remove(session: Any) -> None:
+    if isinstance(session, scoped_session):
+        session.remove()
+
+
+def _test_url(session: Any, url: str | None, default_url: str | None) -> URL:
+    active = settings.current()
+    if url:
+        return with_suffix(parse(url, "the url argument"), xdist_worker())
+    if active.db_url.value:
+        return with_suffix(parse(active.db_url.value, active.db_url.source), xdist_worker())
+    if default_url:
+        return with_suffix(parse(default_url, "the default_url argument"), xdist_worker())
+    own = bound_engine(session)
+    if own is None:
+        raise ConfigurationError(
+            "testing_engine() found no database to use: the session factory has no engine bound. "
+            "Pass url=..., set --db-url or TEST_DATABASE_URL, or bind the factory to an engine."
+        )
+    return with_suffix(own.url, xdist_worker())
+
+
+@contextmanager
+def testing_engine(
+    session: Any,
+    metadata: sa.MetaData,
+    *,
+    url: str | None = None,
+    default_url: str | None = None,
+) -> Iterator[Engine]:
+    """Bind a session factory to the test database and create the metadata's tables there.
+
+    `session` is the app's scoped_session or sessionmaker. The database is `url`, else the run's
+    setting (--db-url, TEST_DATABASE_URL, ini flask_db_url), else `default_url`, else the URL of
+    the engine the factory is bound to. On exit the factory gets its own engine back, and only
+    what the run created (the database, or else its tables) is dropped.
+    """
+    factory = _factory_of(session)
+    original_bind = factory.kw.get("bind")
+    target = _test_url(session, url, default_url)
+    options: dict[str, Any] = {"poolclass": StaticPool} if is_memory(target) else {}
+    if target.get_backend_name() == "sqlite":
+        options["connect_args"] = {"check_same_thread": False}
+    created = create_database(target)
+    engine = sa.create_engine(target, **options)
+    try:
+        before = set(sa.inspect(engine).get_table_names())
+        metadata.create_all(engine)
+    except DBAPIError as exc:
+        engine.dispose()
+        _drop_if_made(target, created)
+        raise unreachable(target, exc) from exc
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        _drop_if_made(target, created)
+        raise ConfigurationError(
+            f"could not create the test schema in {display(target)}: {one_line(exc)}. "
+            "Fix the models named above."
+        ) from exc
+    # Sessions opened on the app's own engine must not outlive the switch.
+    _remove(session)
+    factory.configure(bind=engine)
+    _active.append(engine)
+    try:
+        yield engine
+    finally:
+        _active.remove(engine)
+        _remove(session)
+        factory.configure(bind=original_bind)
+        try:
+            if not created:
+                made = set(sa.inspect(engine).get_table_names()) - before
+                if made:
+                    reflected = sa.MetaData()
+                    reflected.reflect(engine, only=sorted(made))
+                    reflected.drop_all(engine)
+        finally:
+            engine.dispose()
+            _drop_if_made(target, created)
+
+
+# Its name starts with "test": without this, a test module that imports it would collect it.
+testing_engine.__test__ = False  # type: ignore[attr-defined]
+
+
+def _drop_if_made(url: URL, created: bool) -> None:
+    if created:
+        drop_database(url)
+
+
+@contextmanager
+def isolated_session(session: Any) -> Iterator[Any]:
+    """Yield the app's session (a new one from a sessionmaker); all it writes is rolled back."""
+    engine = bound_engine(session)
+    if engine is None:
+        raise ConfigurationError(
+            "isolated_session() needs a session factory bound to an engine: enter "
+            "testing_engine(session, metadata) first (a session-scoped fixture is the usual place)."
+        )
+    _remove(session)
+    with isolated_engines([engine]):
+        # A sessionmaker has no session of its own to share: the block gets a new one.
+        current = session if isinstance(session, scoped_session) else session()
+        try:
+            yield current
+        finally:
+            _remove(session)
+            if current is not session:
+                current.close()
