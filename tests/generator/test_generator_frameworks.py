@@ -10,6 +10,7 @@ from apiflask.fields import Integer, String
 from apiflask.validators import Length, OneOf
 from flask import Blueprint, Flask
 from flask_restx import Api, Namespace, Resource, fields, inputs, reqparse
+from generator_runs import sample_suite
 
 from flask_testkit.generator.code import Code
 from flask_testkit.generator.declared_schemas import declared_body, invalid_query
@@ -284,3 +285,15 @@ def test_spec_endpoint_answers_in_the_testing_app(build: Any) -> None:
 
     assert response.status_code == 200
     assert "paths" in response.get_json()
+
+
+def test_summary_names_the_docs_pages_left_to_the_framework(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    suite = sample_suite("apiflask_app", tmp_path_factory)
+
+    assert (
+        "  the API framework's own docs pages, left to it: /docs, /docs/oauth2-redirect"
+        in suite.init.stdout.splitlines()
+    )
+    assert "/docs" not in suite.read("tests/integration/test_books_api.py")

@@ -21,7 +21,7 @@ from .planning import EndpointPlan, Planner
 from .probe_database import probing_database, shared_session_isolated
 from .probing import Prober
 from .rendering import SHARED_SESSION, Renderer, format_sources
-from .routes import discover_endpoints
+from .routes import discover_endpoints, framework_pages
 from .suite_files import factory_tests, integration_files, model_tests
 from .writing import check_writable
 
@@ -109,6 +109,9 @@ def build_suite(
     files.update(integration_files(renderer, plans, auth, scan, out, factories_module, target))
     for spec in specs:
         notes += [f"{spec.name}: {skip}" for skip in spec.skipped]
+    pages = framework_pages(app)
+    if pages:
+        notes.append("the API framework's own docs pages, left to it: " + ", ".join(pages))
     if scan and scan.association_tables:
         notes.append(
             "association tables filled through relationships only: "

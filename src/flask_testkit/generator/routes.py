@@ -115,6 +115,17 @@ def handler_for(view: Callable[..., Any] | None, method: str) -> Callable[..., A
     return view
 
 
+def framework_pages(app: Flask) -> list[str]:
+    """The rules of the docs pages an API framework serves by itself, which get no tests."""
+    return sorted(
+        {
+            rule.rule
+            for rule in app.url_map.iter_rules()
+            if _framework_page(rule.endpoint, app.view_functions.get(rule.endpoint))
+        }
+    )
+
+
 def _framework_page(endpoint: str, view: Callable[..., Any] | None) -> bool:
     """True for the docs pages an API framework serves by itself; its spec is not one."""
     owner = getattr(view, "view_class", view)
