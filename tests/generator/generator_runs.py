@@ -150,6 +150,7 @@ SAMPLES = {
     "restx_app": ("musiccatalog:create_app('testing')", "11/12", 36),
     "plain_sqlalchemy_app": ("recipes:create_app()", "5/7", 20),
     "sessionmaker_app": ("shop:create_app()", "2/2", 7),
+    "sqlite3_app": ("guestbook", "1/4", 8),
 }
 _generated: dict[str, GeneratedSuite] = {}
 

@@ -18,7 +18,9 @@ from flask_testkit.errors import ConfigurationError
 from flask_testkit.loading import load_app as load_configured_app
 from flask_testkit.settings import Setting
 
+from .code import Code
 from .errors import GeneratorError
+from .file_database import FileDatabase
 
 
 def test_settings(uses_flask_wtf: bool) -> dict[str, object]:
@@ -45,11 +47,15 @@ class AppTarget:
     settings_in_call: bool = False
     root: Path = Path()
     uses_flask_wtf: bool = False
+    database_file: FileDatabase | None = None
 
     @property
     def settings(self) -> dict[str, object]:
-        """The testing config the conftest applies."""
-        return test_settings(self.uses_flask_wtf)
+        """The testing config the conftest applies (a Code value is computed in the fixture)."""
+        settings = test_settings(self.uses_flask_wtf)
+        if self.database_file is not None:
+            settings[self.database_file.key] = self.database_file.setting()
+        return settings
 
     @property
     def import_line(self) -> tuple[str, str]:
@@ -66,12 +72,13 @@ class AppTarget:
             return f"{self.attribute}({{{settings}}})"
         return f"{self.attribute}({self.call_args})"
 
-    def build(self) -> Flask:
-        """Build the app exactly as the generated conftest does."""
+    def build(self, tmp_path: Path | None = None) -> Flask:
+        """Build the app exactly as the generated conftest does (tmp_path as its fixture gives)."""
         module = sys.modules[self.module]
         obj = getattr(module, self.attribute)
+        namespace: dict[str, Any] = {"tmp_path": tmp_path}
         if self.is_factory:
-            namespace: dict[str, Any] = {self.attribute: obj}
+            namespace[self.attribute] = obj
             for source, name in self.extra_imports:
                 namespace[name] = getattr(sys.modules[source], name)
             app = eval(self.build_expression, namespace)  # our own rendered call, literals only
@@ -80,7 +87,12 @@ class AppTarget:
         if not isinstance(app, Flask):
             raise GeneratorError(f"{self.spec!r} did not give a Flask app; check the --app value.")
         if not self.settings_in_call:
-            app.config.update(self.settings)
+            app.config.update(
+                {
+                    key: eval(value.source, namespace) if isinstance(value, Code) else value
+                    for key, value in self.settings.items()
+                }
+            )
         return app
 
 

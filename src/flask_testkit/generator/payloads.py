@@ -7,11 +7,12 @@ import types
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from .body_keys import keys_read
 from .code import Code, RowReference, snake
 from .declared_schemas import declared_body
 from .models import ColumnInfo, ModelInfo
 from .schemas import BodySpec, marshmallow_body, pydantic_body
-from .values import column_kind, is_password_name, sample_for_name
+from .values import TEST_PASSWORD, column_kind, is_password_name, sample_for_name
 
 _BODY_READERS = frozenset(("get_json", "json", "form", "values", "data"))
 
@@ -71,7 +72,17 @@ def body_for(view: Callable[..., Any] | None, model: ModelInfo | None) -> BodySp
     )
     if model is not None and reads_body:
         return _model_body(model, strings)
-    return None
+    return _body_of_keys_read(view)
+
+
+def _body_of_keys_read(view: Callable[..., Any]) -> BodySpec | None:
+    """A body made of the keys the view's code reads, with values chosen by their names."""
+    found = keys_read(view)
+    if found is None:
+        return None
+    keys, kind = found
+    body = {key: TEST_PASSWORD if is_password_name(key) else sample_for_name(key) for key in keys}
+    return BodySpec(body, kind, "keys the view reads", tuple(keys))
 
 
 def _reads_body(helper: types.FunctionType) -> bool:

@@ -15,6 +15,7 @@ from .app_loading import AppTarget, load_app
 from .auth import detect_auth
 from .errors import GeneratorError
 from .factory_specs import build_factory_specs
+from .file_database import find_file_database
 from .model_tests import collect_checks, untested_methods
 from .models import scan_models
 from .planning import EndpointPlan, Planner
@@ -71,6 +72,9 @@ def build_suite(
     factories_module = f"{out.name}.factories" if in_guide_layout else "factories"
     app_folder = None if in_guide_layout else os.path.relpath(root, out)
     scan = scan_models(app, root)
+    if scan is None:
+        # Without SQLAlchemy, data may still live in a file the config names: tests get their own.
+        target.database_file = find_file_database(app)
     endpoints = discover_endpoints(app)
     specs = build_factory_specs(scan, app) if scan else []
     renderer = Renderer(target, factories_module, scan, app_folder)

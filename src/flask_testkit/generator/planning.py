@@ -45,6 +45,9 @@ class EndpointPlan:
         )
 
 
+_ACCOUNT_WORDS = ("register", "signup", "sign-up", "sign_up", "password", "reset")
+
+
 class Planner(ErrorCases):
     """Plans every endpoint of the app."""
 
@@ -78,10 +81,10 @@ class Planner(ErrorCases):
                 plan.reasons.append(reason)
                 return plan
             if (case.request.auth is None and outcome.status in (401, 403)) or (
-                case.request.auth is None and self._to_login(outcome)
+                case.request.auth is None and self._to_login(outcome, endpoint)
             ):
                 unauthenticated = unauthenticated or case
-            if outcome.succeeded and not self._to_login(outcome):
+            if outcome.succeeded and not self._to_login(outcome, endpoint):
                 happy = case
                 break
             if outcome.server_error and crashed is None:
@@ -98,9 +101,12 @@ class Planner(ErrorCases):
             self._error_cases(plan, base, unauthenticated)
         return plan
 
-    def _to_login(self, outcome: Outcome) -> bool:
+    def _to_login(self, outcome: Outcome, endpoint: Endpoint) -> bool:
         location = outcome.location or ""
         if outcome.status not in (301, 302, 303, 307) or "login" not in location:
+            return False
+        # Signing up (or resetting a password) sends the user on to sign in: that is success.
+        if any(word in endpoint.rule for word in _ACCOUNT_WORDS):
             return False
         # Flask-Login sends unauthenticated users to the login view with ?next=...
         return "next=" in location or self.auth is None or self.auth.kind != "session"

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 from .app_loading import AppTarget
+from .file_database import fresh_file
 from .models import ModelScan
 
 Isolated = Callable[[], AbstractContextManager[Any]]
@@ -17,7 +20,14 @@ Isolated = Callable[[], AbstractContextManager[Any]]
 @contextmanager
 def probing_database(scan: ModelScan | None, target: AppTarget) -> Iterator[tuple[Flask, Isolated]]:
     """The app built for probing, and a block in which all it writes is rolled back."""
-    if scan is None:
+    if scan is None and target.database_file is not None:
+        database = target.database_file
+        with tempfile.TemporaryDirectory(prefix="ftk-probe-") as folder:
+            build_folder = Path(folder) / "build"
+            build_folder.mkdir()
+            app = target.build(tmp_path=build_folder)
+            yield app, lambda: fresh_file(app, database, Path(folder))
+    elif scan is None:
         app = target.build()
         yield app, lambda: _app_context_only(app)
     elif scan.plain is not None:

@@ -91,6 +91,7 @@ class Renderer:
             "settings_in_call": self.target.settings_in_call,
             "settings": ", ".join(f"{k}={v!r}" for k, v in self.target.settings.items()),
             "has_db": scan is not None,
+            "file_db": self.target.database_file,
             "plain": scan is not None and scan.plain is not None,
             "db_name": scan.session_name if scan else "",
             "isolated_name": SHARED_SESSION if scan and shares_a_session(scan) else "",

@@ -1,0 +1,85 @@
+"""The keys a view reads from the request body, found in its source: `request.form["name"]`."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+from collections.abc import Callable
+from typing import Any
+
+_BODY_ATTRIBUTES = {"form": "form", "values": "form", "json": "json"}
+_READ_METHODS = ("get", "getlist", "pop")
+
+
+class _KeyReader(ast.NodeVisitor):
+    """Follows request.form / request.json / request.get_json() and names bound to them."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, str] = {}
+        self.keys: dict[str, str] = {}
+
+    def source_kind(self, node: ast.expr) -> str | None:
+        """ "form" or "json" when node evaluates to the request body, else None."""
+        if isinstance(node, ast.Attribute) and _is_request(node.value):
+            return _BODY_ATTRIBUTES.get(node.attr)
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and _is_request(node.func.value)
+            and node.func.attr == "get_json"
+        ):
+            return "json"
+        if isinstance(node, ast.BoolOp):  # request.get_json() or {}
+            return next((k for k in map(self.source_kind, node.values) if k), None)
+        if isinstance(node, ast.Name):
+            return self.names.get(node.id)
+        return None
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        kind = self.source_kind(node.value)
+        if kind:
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    self.names[target.id] = kind
+        self.generic_visit(node)
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        kind = self.source_kind(node.value)
+        key = node.slice
+        if kind and isinstance(key, ast.Constant) and isinstance(key.value, str):
+            self.keys.setdefault(key.value, kind)
+        self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in _READ_METHODS
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            kind = self.source_kind(func.value)
+            if kind:
+                self.keys.setdefault(node.args[0].value, kind)
+        self.generic_visit(node)
+
+
+def _is_request(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id == "request"
+
+
+def keys_read(view: Callable[..., Any]) -> tuple[list[str], str] | None:
+    """The body keys the view reads, in order, and whether they come as a form or JSON."""
+    try:
+        source = textwrap.dedent(inspect.getsource(inspect.unwrap(view)))
+        tree = ast.parse(source)
+    except (OSError, TypeError, SyntaxError):
+        return None
+    reader = _KeyReader()
+    reader.visit(tree)
+    if not reader.keys:
+        return None
+    kinds = set(reader.keys.values())
+    return list(reader.keys), "form" if "form" in kinds else "json"

@@ -1,0 +1,55 @@
+"""An app on the sqlite3 module, whose config names its database file, as in Flask's tutorial."""
+
+from __future__ import annotations
+
+import pytest
+from generator_runs import GeneratedSuite, sample_suite
+
+from flask_testkit.generator.body_keys import keys_read
+
+
+@pytest.fixture(scope="module")
+def suite(tmp_path_factory: pytest.TempPathFactory) -> GeneratedSuite:
+    """The guestbook app (DATABASE in the instance folder, an init-db command) after init."""
+    return sample_suite("sqlite3_app", tmp_path_factory)
+
+
+def test_every_test_gets_a_database_file_of_its_own(suite: GeneratedSuite) -> None:
+    conftest = suite.read("tests/conftest.py")
+    assert "def app(tmp_path):" in conftest
+    assert '"DATABASE": str(tmp_path / "test.sqlite")' in conftest
+    assert 'invoke(args=["init-db"])' in conftest
+
+
+def test_neither_init_nor_the_suite_touches_the_apps_own_database(suite: GeneratedSuite) -> None:
+    assert suite.init.returncode == 0, suite.init.stderr
+    assert suite.tests.returncode == 0, suite.tests.stdout[-2000:]
+    assert not (suite.root / "instance" / "guestbook.sqlite").exists()
+
+
+def test_a_form_the_view_reads_is_sent_with_its_keys(suite: GeneratedSuite) -> None:
+    tests = suite.read("tests/integration/test_entries_api.py")
+    assert 'form = {"author": ' in tests
+    assert 'response = client.post("/entries/", data=form)' in tests
+
+
+def read_json(request):
+    data = request.get_json(silent=True) or {}
+    name = data["name"]
+    return name, data.get("email"), request.args.get("page")
+
+
+def read_form(request):
+    values = request.form
+    return values.get("title"), request.form["body"], request.files.get("upload")
+
+
+@pytest.mark.parametrize(
+    ("view", "expected"),
+    [
+        (read_json, (["name", "email"], "json")),
+        (read_form, (["title", "body"], "form")),
+    ],
+)
+def test_keys_read_follows_the_body_and_names_bound_to_it(view, expected) -> None:
+    assert keys_read(view) == expected
