@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from generator_runs import GeneratedSuite, sample_suite
+from generator_runs import GeneratedSuite, copy_sample, run_init, sample_suite
 
 from flask_testkit.generator.body_keys import keys_read
 
@@ -53,3 +55,16 @@ def read_form(request):
 )
 def test_keys_read_follows_the_body_and_names_bound_to_it(view, expected) -> None:
     assert keys_read(view) == expected
+
+
+def test_a_schema_command_that_fails_is_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    root = copy_sample("sqlite3_app", tmp_path)
+    (root / "guestbook" / "schema.sql").write_text("CREATE TABLE entry (;\n")
+
+    result = run_init(root, "--app", "guestbook", suffix="broken_schema")
+
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: `flask init-db` failed: ")
+    assert result.stderr.rstrip().endswith("so fix the command first.")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (root / "tests").exists()

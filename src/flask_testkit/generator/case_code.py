@@ -92,6 +92,8 @@ def render_case(
     block = [*setup_lines, *body_lines]
     if block:
         lines += ["    " + line for line in block] + [""]
+    if case.comment:
+        lines.append(f"    # {case.comment}")
     lines += ["    " + call, ""] + ["    " + line for line in assertions]
     models = {name for module, name in writer.imports if module == "__models__" and name}
     return TestFunction("\n".join(lines), factories, models, "TEST_PASSWORD" in text)

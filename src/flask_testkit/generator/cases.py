@@ -97,6 +97,7 @@ class Case:
     outcome: Outcome | None = None
     name: str = ""
     model_hint: str | None = None
+    comment: str = ""  # why a literal in the request means what the test says
 
     @property
     def is_error_case(self) -> bool:

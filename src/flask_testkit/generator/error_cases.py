@@ -90,7 +90,10 @@ class ErrorCases:
             missing.request.path = request_for(endpoint, unknown).path
             self._keep_if_refused(plan, missing)
         elif not succeeded and endpoint.arguments and base.outcome and base.outcome.status == 404:
-            plan.cases.append(_clone(base, NOT_FOUND, outcome=base.outcome))
+            missing = _clone(base, NOT_FOUND, outcome=base.outcome)
+            if not base.setups:
+                missing.comment = "Nothing in this test creates what this URL names."
+            plan.cases.append(missing)
         if endpoint.method in BODY_METHODS and base.request.body:
             empty = _clone(base, EMPTY_BODY, body={})
             self._probe(empty)

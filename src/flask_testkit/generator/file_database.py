@@ -14,6 +14,7 @@ from typing import Any
 from flask import Flask
 
 from .code import Code
+from .errors import GeneratorError
 
 _SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db", ".db3")
 _INIT_COMMAND = re.compile(r"(init|create|setup|reset)[-_]?(db|database)|initdb", re.IGNORECASE)
@@ -65,7 +66,8 @@ def create_schema(app: Flask, database: FileDatabase) -> str | None:
     with app.app_context():
         result = app.test_cli_runner().invoke(args=[database.init_command])
     if result.exit_code != 0:
-        return f"`flask {database.init_command}` failed: {result.output.strip() or result.exception}"
+        reason = result.output.strip() or repr(result.exception)
+        return f"`flask {database.init_command}` failed: {reason}"
     return None
 
 
@@ -76,7 +78,12 @@ def fresh_file(app: Flask, database: FileDatabase, folder: Path) -> Iterator[Any
     os.close(handle)
     path = Path(name)
     app.config[database.key] = database.value_for(path)
-    create_schema(app, database)
+    failed = create_schema(app, database)
+    if failed:
+        path.unlink(missing_ok=True)
+        raise GeneratorError(
+            f"{failed}; every generated test runs it on a new database, so fix the command first."
+        )
     try:
         with app.app_context():
             yield None

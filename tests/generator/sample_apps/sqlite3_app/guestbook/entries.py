@@ -6,9 +6,11 @@ bp = Blueprint("entries", __name__, url_prefix="/entries")
 
 
 def _entry_or_404(entry_id):
-    row = get_db().execute(
-        "SELECT id, author, message FROM entry WHERE id = ?", (entry_id,)
-    ).fetchone()
+    row = (
+        get_db()
+        .execute("SELECT id, author, message FROM entry WHERE id = ?", (entry_id,))
+        .fetchone()
+    )
     if row is None:
         abort(404, f"Entry {entry_id} does not exist.")
     return dict(row)
