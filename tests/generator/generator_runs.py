@@ -151,6 +151,7 @@ SAMPLES = {
     "plain_sqlalchemy_app": ("recipes:create_app()", "5/7", 20),
     "sessionmaker_app": ("shop:create_app()", "2/2", 7),
     "sqlite3_app": ("guestbook", "1/4", 8),
+    "session_auth_app": ("notebook:create_app()", "4/7", 20),
 }
 _generated: dict[str, GeneratedSuite] = {}
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from generator_runs import GeneratedSuite, copy_sample, run_init, sample_suite
 
-from flask_testkit.generator.body_keys import keys_read
+from flask_testkit.generator.view_source import keys_read
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from .code import Code, string
 from .payloads import body_for
 from .routes import Endpoint
 from .values import column_kind, is_password_name
+from .view_source import session_key_of
 
 if TYPE_CHECKING:
     from .models import ModelInfo, ModelScan
@@ -28,14 +29,15 @@ _ROLE_COLUMNS = ("role", "user_role", "kind", "type", "level")
 class AuthSpec:
     """The app's sign-in mechanism and what the conftest needs to use it."""
 
-    kind: str  # "bearer" or "session"
+    kind: str  # "bearer", "basic", "session" (Flask-Login) or "session_key" (the app's own)
     user_model: ModelInfo
     login: Endpoint | None = None
     login_body: dict[str, Any] = field(default_factory=dict)
     token_path: list[str | int] = field(default_factory=list)
     admin_kwargs: dict[str, Any] | None = None
     imports: set[tuple[str, str]] = field(default_factory=set)
-    identity: str = ""  # the user column sent as the HTTP Basic username
+    identity: str = ""  # the user column sent as the HTTP Basic username, or kept in the session
+    session_key: str = ""  # where the app's own login view keeps the signed-in user
 
     @property
     def user_factory(self) -> str:
@@ -54,6 +56,10 @@ class AuthSpec:
             from flask_login import FlaskLoginClient  # type: ignore[import-untyped]
 
             return FlaskLoginClient(prober.app, prober.app.response_class, user=user), {}
+        if self.kind == "session_key":
+            with client.session_transaction() as session:
+                session[self.session_key] = getattr(user, self.identity)
+            return client, {}
         if self.kind == "basic":
             return client, {"Authorization": basic_authorization(getattr(user, self.identity))}
         assert self.login is not None
@@ -100,6 +106,13 @@ def detect_auth(
     admin_kwargs, imports = _admin_kwargs(user_model)
     if getattr(app, "login_manager", None) is not None and hasattr(user_model.cls, "get_id"):
         return AuthSpec("session", user_model, admin_kwargs=admin_kwargs, imports=imports), notes
+    for endpoint in login_candidates(endpoints):
+        kept = session_key_of(endpoint.view)
+        if kept is not None:
+            spec = AuthSpec("session_key", user_model, admin_kwargs=admin_kwargs)
+            spec.imports = imports
+            spec.session_key, spec.identity = kept
+            return spec, notes
     for endpoint in login_candidates(endpoints):
         body = body_for(endpoint.view, user_model)
         if body is None or body.kind != "json":

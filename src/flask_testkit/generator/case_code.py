@@ -47,7 +47,7 @@ def render_case(
         call_args.append(f"{keyword}={payload}" if request.body else f"{keyword}={{}}")
     credentials = None
     if request.auth and auth is not None:
-        if auth.kind == "session":
+        if auth.kind in ("session", "session_key"):
             client = "auth_client" if request.auth == "user" else "admin_client"
         else:
             credentials = "auth_headers" if request.auth == "user" else "admin_headers"

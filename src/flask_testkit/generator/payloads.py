@@ -7,12 +7,12 @@ import types
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .body_keys import keys_read
 from .code import Code, RowReference, snake
 from .declared_schemas import declared_body
 from .models import ColumnInfo, ModelInfo
 from .schemas import BodySpec, marshmallow_body, pydantic_body
 from .values import TEST_PASSWORD, column_kind, is_password_name, sample_for_name
+from .view_source import keys_read
 
 _BODY_READERS = frozenset(("get_json", "json", "form", "values", "data"))
 
@@ -71,7 +71,15 @@ def body_for(view: Callable[..., Any] | None, model: ModelInfo | None) -> BodySp
         _reads_body(obj) for obj in objects if inspect.isfunction(obj)
     )
     if model is not None and reads_body:
-        return _model_body(model, strings)
+        spec = _model_body(model, strings)
+        read = keys_read(view)
+        if spec is not None and read is not None:
+            # The columns say what to send; the view's code says whether as a form or as JSON,
+            # and names what no column holds (a plain password that the model hashes).
+            keys, spec.kind = read
+            for key in keys:
+                spec.fields.setdefault(key, sample_for_name(key))
+        return spec
     return _body_of_keys_read(view)
 
 

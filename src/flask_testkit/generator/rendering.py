@@ -114,7 +114,7 @@ class Renderer:
             elif auth.kind == "basic":
                 imports.add("base64")
                 imports.add(self.factories_module, "TEST_PASSWORD")
-            else:
+            elif auth.kind == "session":
                 imports.add("flask_login", "FlaskLoginClient")
         if self.app_folder is not None:
             imports.add("sys")

@@ -134,7 +134,9 @@ def faker_declaration(
                 stem = "{n}"
             return f'factory.Sequence(lambda n: f"{stem}")', imports
         match = _name_match(name)
-        provider = match[0] if match else "pystr"
+        # A long text column with a name that says nothing still holds prose, not a code.
+        prose = isinstance(column.sa_type, sa.Text) and not length
+        provider = match[0] if match else ("paragraph" if prose else "pystr")
         if provider == "sentence":
             return 'factory.Faker("sentence", nb_words=4)', imports
         if provider == "pystr":

@@ -1,4 +1,4 @@
-"""The keys a view reads from the request body, found in its source: `request.form["name"]`."""
+"""What a view's source says: the body keys it reads, the session key its sign-in sets."""
 
 from __future__ import annotations
 
@@ -72,10 +72,8 @@ def _is_request(node: ast.expr) -> bool:
 
 def keys_read(view: Callable[..., Any]) -> tuple[list[str], str] | None:
     """The body keys the view reads, in order, and whether they come as a form or JSON."""
-    try:
-        source = textwrap.dedent(inspect.getsource(inspect.unwrap(view)))
-        tree = ast.parse(source)
-    except (OSError, TypeError, SyntaxError):
+    tree = _parsed(view)
+    if tree is None:
         return None
     reader = _KeyReader()
     reader.visit(tree)
@@ -83,3 +81,31 @@ def keys_read(view: Callable[..., Any]) -> tuple[list[str], str] | None:
         return None
     kinds = set(reader.keys.values())
     return list(reader.keys), "form" if "form" in kinds else "json"
+
+
+def _parsed(view: Callable[..., Any]) -> ast.Module | None:
+    try:
+        return ast.parse(textwrap.dedent(inspect.getsource(inspect.unwrap(view))))
+    except (OSError, TypeError, SyntaxError):
+        return None
+
+
+def session_key_of(view: Callable[..., Any] | None) -> tuple[str, str] | None:
+    """The session key a login view sets and the user attribute it keeps: ("user_id", "id")."""
+    tree = _parsed(view) if view is not None else None
+    if tree is None:
+        return None
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.Attribute):
+            continue
+        for target in node.targets:
+            if (
+                isinstance(target, ast.Subscript)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == "session"
+                and isinstance(target.slice, ast.Constant)
+                and isinstance(target.slice.value, str)
+                and isinstance(node.value.value, ast.Name)
+            ):
+                return target.slice.value, node.value.attr
+    return None
