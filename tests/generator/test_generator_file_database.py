@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from generator_runs import GeneratedSuite, copy_sample, run_init, sample_suite
+from generator_runs import GeneratedSuite, copy_sample, run_init, run_pytest, sample_suite
 
 from flask_testkit.generator.view_source import keys_read
 
@@ -68,3 +68,54 @@ def test_a_schema_command_that_fails_is_one_line_and_writes_nothing(tmp_path: Pa
     assert result.stderr.rstrip().endswith("so fix the command first.")
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (root / "tests").exists()
+
+
+URL_APP = """
+import sqlite3
+
+import click
+from flask import Flask, current_app, jsonify
+
+
+def open_db():
+    return sqlite3.connect(current_app.config["DATABASE_URL"].removeprefix("sqlite:///"))
+
+
+@click.command("create-db")
+def create_db():
+    with open_db() as connection:
+        connection.execute("CREATE TABLE IF NOT EXISTS visit (id INTEGER PRIMARY KEY)")
+
+
+def create_app(overrides=None):
+    app = Flask(__name__)
+    app.config["DATABASE_URL"] = "sqlite:///visits.db"
+    app.config.update(overrides or {})
+    app.cli.add_command(create_db)
+
+    @app.post("/visits")
+    def record_visit():
+        with open_db() as connection:
+            connection.execute("INSERT INTO visit DEFAULT VALUES")
+            count = connection.execute("SELECT count(*) FROM visit").fetchone()[0]
+        return jsonify(visits=count), 201
+
+    return app
+"""
+
+
+def test_a_database_named_by_a_sqlite_url_gets_a_url_to_the_tests_file(tmp_path: Path) -> None:
+    (tmp_path / "visits.py").write_text(URL_APP)
+
+    init = run_init(tmp_path, "--app", "visits:create_app()", suffix="url_db")
+    suite = run_pytest(tmp_path, "tests", "-q", "-p", "randomly", suffix="url_db")
+
+    assert init.returncode == 0, init.stderr
+    conftest = (tmp_path / "tests" / "conftest.py").read_text()
+    assert '"DATABASE_URL": f"sqlite:///{tmp_path / \'test.sqlite\'}"' in conftest
+    assert 'invoke(args=["create-db"])' in conftest
+    assert suite.returncode == 0, suite.stdout[-2000:]
+    # Every test counts from one: each has a database of its own.
+    tests = (tmp_path / "tests" / "integration" / "test_visits_api.py").read_text()
+    assert '{"visits": 1}' in tests
+    assert not (tmp_path / "visits.db").exists()

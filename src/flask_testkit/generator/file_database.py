@@ -20,6 +20,8 @@ _SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db", ".db3")
 _INIT_COMMAND = re.compile(r"(init|create|setup|reset)[-_]?(db|database)|initdb", re.IGNORECASE)
 # Where the conftest puts each test's database: pytest's tmp_path.
 TEST_FILE = 'tmp_path / "test.sqlite"'
+# The same inside an f-string, where Python before 3.12 needs the other quotes.
+_TEST_FILE_IN_FSTRING = "tmp_path / 'test.sqlite'"
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class FileDatabase:
     def setting(self) -> Code:
         """The value the conftest gives the key: a file in the test's own temporary folder."""
         if self.as_url:
-            return Code(f'f"sqlite:///{{{TEST_FILE}}}"')
+            return Code(f'f"sqlite:///{{{_TEST_FILE_IN_FSTRING}}}"')
         return Code(f"str({TEST_FILE})")
 
     def value_for(self, path: Path) -> str:
