@@ -148,7 +148,7 @@ SAMPLES = {
     "basic_auth_app": ("ledger", "3/3", 10),
     "apiflask_app": ("libraryapi:create_app('testing')", "13/14", 48),
     "restx_app": ("musiccatalog:create_app('testing')", "11/12", 36),
-    "plain_sqlalchemy_app": ("recipes:create_app()", "5/7", 20),
+    "plain_sqlalchemy_app": ("recipes:create_app()", "7/9", 24),
     "sessionmaker_app": ("shop:create_app()", "2/2", 7),
     "sqlite3_app": ("guestbook", "1/4", 8),
     "session_auth_app": ("notebook:create_app()", "4/7", 20),

@@ -51,3 +51,10 @@ def test_a_sessionmaker_app_gets_one_session_its_tests_share(
     assert "isolated_session(shared_session)" in shop.read("tests/conftest.py")
     assert shop.tests.returncode == 0, shop.tests.stdout[-2000:]
     assert not (shop.root / "shop.db").exists()
+
+
+def test_a_key_the_app_assigns_itself_gets_a_value_per_row(suite: GeneratedSuite) -> None:
+    factories = suite.read("tests/factories.py")
+    assert 'token = factory.Sequence(lambda n: f"token-{n}")' in factories
+    tests = suite.read("tests/integration/test_recipes_api.py")
+    assert 'response = client.get(f"/api/shared/{share_link.token}")' in tests

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask import Flask
 
 from .models import ColumnInfo, ModelInfo, ModelScan
-from .values import TEST_PASSWORD, faker_declaration, is_password_name
+from .values import TEST_PASSWORD, column_kind, faker_declaration, is_password_name
 
 
 @dataclass
@@ -61,6 +61,12 @@ def _spec(model: ModelInfo, factory_names: dict[type[Any], str], app: Flask) -> 
     handled_relations: set[str] = set()
     for column in model.columns:
         if column.primary_key and column.foreign_model is None:
+            if column.has_default or column_kind(column) == "integer":
+                continue  # the database (or the model) numbers the row
+            # A key the app assigns itself, such as a job id: every row needs its own.
+            source, imports = faker_declaration(replace(column, unique=True), model.name)
+            spec.declarations.append((column.key, source))
+            spec.imports |= imports
             continue
         if column.key == spec.password_attribute:
             spec.declarations.append((column.key, f"factory.LazyFunction({spec.password_helper})"))

@@ -60,7 +60,7 @@ class ModelLookup:
         if before and (name in _ID_NAMES or name.endswith("_id")):
             return self.model_named(before[-1])
         for model in self.scan.models if self.scan else []:
-            if any(c.key == name and c.unique for c in model.columns):
+            if any(c.key == name and (c.unique or c.primary_key) for c in model.columns):
                 return model
         return None
 

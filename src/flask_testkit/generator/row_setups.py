@@ -76,6 +76,6 @@ class RowSetups:
 
 def _path_column(argument: Argument, model: ModelInfo) -> str:
     for column in model.columns:
-        if column.key == argument.name and column.unique:
+        if column.key == argument.name and (column.unique or column.primary_key):
             return column.key
     return model.primary_key or "id"

@@ -67,3 +67,11 @@ class Recipe(Base):
             "chef_id": self.chef_id,
             "tags": sorted(tag.label for tag in self.tags),
         }
+
+
+class ShareLink(Base):
+    __tablename__ = "share_links"
+
+    token = Column(String(43), primary_key=True)
+    recipe_id = Column(ForeignKey("recipes.id"), nullable=False)
+    recipe = relationship(Recipe)

@@ -1,7 +1,9 @@
+import secrets
+
 from flask import Blueprint, abort, jsonify, request
 
 from recipes.database import db_session
-from recipes.models import Chef, Difficulty, Recipe
+from recipes.models import Chef, Difficulty, Recipe, ShareLink
 
 bp = Blueprint("recipes", __name__, url_prefix="/api")
 
@@ -80,3 +82,18 @@ def delete_recipe(recipe_id):
     db_session.delete(recipe)
     db_session.commit()
     return "", 204
+
+
+@bp.post("/recipes/<int:recipe_id>/share")
+def share_recipe(recipe_id):
+    recipe = db_session.get(Recipe, recipe_id) or abort(404)
+    link = ShareLink(token=secrets.token_urlsafe(32), recipe=recipe)
+    db_session.add(link)
+    db_session.commit()
+    return jsonify(token=link.token), 201
+
+
+@bp.get("/shared/<token>")
+def shared_recipe(token):
+    link = db_session.get(ShareLink, token) or abort(404)
+    return jsonify(link.recipe.to_dict())
