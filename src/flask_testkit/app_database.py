@@ -5,7 +5,6 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
 from flask import current_app, has_app_context
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -15,7 +14,9 @@ from flask_testkit.database import (
     create_database,
     display,
     drop_database,
+    drop_tables_made_since,
     parse,
+    table_names,
     unreachable,
     with_suffix,
     xdist_worker,
@@ -102,7 +103,7 @@ def _create_schema(app: Flask, db: Any, migrations: bool) -> None:
 
 
 def _table_names(engines: dict[str | None, Engine]) -> dict[str | None, set[str]]:
-    return {key: set(sa.inspect(engine).get_table_names()) for key, engine in engines.items()}
+    return {key: table_names(engine) for key, engine in engines.items()}
 
 
 def _drop_tables_made_since(
@@ -110,11 +111,7 @@ def _drop_tables_made_since(
 ) -> None:
     """Drop the tables the run created, and only those: an existing database stays as it was."""
     for key, engine in engines.items():
-        made = set(sa.inspect(engine).get_table_names()) - before[key]
-        if made:
-            reflected = sa.MetaData()
-            reflected.reflect(engine, only=sorted(made))
-            reflected.drop_all(engine)
+        drop_tables_made_since(engine, before[key])
 
 
 @contextmanager

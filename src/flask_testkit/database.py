@@ -118,6 +118,20 @@ def drop_database(url: URL) -> None:
             engine.dispose()
 
 
+def table_names(engine: sa.Engine) -> set[str]:
+    """The tables in the engine's database now."""
+    return set(sa.inspect(engine).get_table_names())
+
+
+def drop_tables_made_since(engine: sa.Engine, before: set[str]) -> None:
+    """Drop the tables that were not there before, and only those."""
+    made = table_names(engine) - before
+    if made:
+        reflected = sa.MetaData()
+        reflected.reflect(engine, only=sorted(made))
+        reflected.drop_all(engine)
+
+
 def check_reachable(url: URL) -> None:
     """Connect once, so that a database that is down fails with a clear message."""
     engine = sa.create_engine(url, poolclass=NullPool)

@@ -15,8 +15,10 @@ from flask_testkit.database import (
     create_database,
     display,
     drop_database,
+    drop_tables_made_since,
     is_memory,
     parse,
+    table_names,
     unreachable,
     with_suffix,
     xdist_worker,
@@ -102,7 +104,7 @@ def testing_engine(
     created = create_database(target)
     engine = sa.create_engine(target, **options)
     try:
-        before = set(sa.inspect(engine).get_table_names())
+        before = table_names(engine)
         metadata.create_all(engine)
     except DBAPIError as exc:
         engine.dispose()
@@ -127,11 +129,7 @@ def testing_engine(
         factory.configure(bind=original_bind)
         try:
             if not created:
-                made = set(sa.inspect(engine).get_table_names()) - before
-                if made:
-                    reflected = sa.MetaData()
-                    reflected.reflect(engine, only=sorted(made))
-                    reflected.drop_all(engine)
+                drop_tables_made_since(engine, before)
         finally:
             engine.dispose()
             _drop_if_made(target, created)
