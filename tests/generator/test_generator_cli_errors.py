@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from flask_testkit.cli import main
-from flask_testkit.generator import writing
+from flask_testkit.generator.writing import files as writing
 
 NOT_FLASK = "VALUE = 1\n"
 BROKEN_IMPORT = "import module_that_does_not_exist\n"

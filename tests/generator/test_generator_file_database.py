@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from generator_runs import GeneratedSuite, copy_sample, run_init, run_pytest, sample_suite
 
-from flask_testkit.generator.view_source import keys_read
+from flask_testkit.generator.reading.view_source import keys_read
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,9 @@ from flask_restx import Api, Namespace, Resource, fields, inputs, reqparse
 from generator_runs import sample_suite
 
 from flask_testkit.generator.code import Code
-from flask_testkit.generator.declared_schemas import declared_body, invalid_query
-from flask_testkit.generator.restx_schemas import restx_body, restx_wrong_query
-from flask_testkit.generator.routes import Endpoint, discover_endpoints
+from flask_testkit.generator.planning.declared_schemas import declared_body, invalid_query
+from flask_testkit.generator.planning.restx_schemas import restx_body, restx_wrong_query
+from flask_testkit.generator.reading.routes import Endpoint, discover_endpoints
 
 # The restx pieces live at module level, as in an app, so a resource's namespace can be found.
 ns = Namespace("shelves")

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from flask_testkit.generator.assertions import is_stable
 from flask_testkit.generator.cases import status_words
 from flask_testkit.generator.code import Imports, snake
-from flask_testkit.generator.model_lookup import singular
-from flask_testkit.generator.sandbox import NetworkBlocked, ProbeTimeout, guarded
-from flask_testkit.generator.suite_files import integration_module_name
-from flask_testkit.generator.updating import merge_file, requested_endpoints
-from flask_testkit.generator.writing import backup_name
+from flask_testkit.generator.probing.sandbox import NetworkBlocked, ProbeTimeout, guarded
+from flask_testkit.generator.reading.model_lookup import singular
+from flask_testkit.generator.rendering.assertions import is_stable
+from flask_testkit.generator.rendering.suite_files import integration_module_name
+from flask_testkit.generator.writing.files import backup_name
+from flask_testkit.generator.writing.updating import merge_file, requested_endpoints
 
 
 @pytest.mark.parametrize(

@@ -21,17 +21,17 @@ from sqlalchemy import ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from flask_testkit import isolated_database, testing_database
-from flask_testkit.generator.app_loading import AppTarget
-from flask_testkit.generator.factory_specs import build_factory_specs
-from flask_testkit.generator.model_tests import (
+from flask_testkit.generator.pipeline import Suite
+from flask_testkit.generator.planning.factory_specs import build_factory_specs
+from flask_testkit.generator.reading.app_loading import AppTarget
+from flask_testkit.generator.reading.models import scan_models
+from flask_testkit.generator.rendering.model_tests import (
     ModelCheck,
     collect_checks,
     render_check,
     untested_methods,
 )
-from flask_testkit.generator.models import scan_models
-from flask_testkit.generator.pipeline import Suite
-from flask_testkit.generator.rendering import Renderer
+from flask_testkit.generator.rendering.renderer import Renderer
 from flask_testkit.generator.summary import summary
 
 db = SQLAlchemy()

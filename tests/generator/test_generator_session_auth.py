@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from generator_runs import GeneratedSuite, sample_suite
 
-from flask_testkit.generator.view_source import session_key_of
+from flask_testkit.generator.reading.view_source import session_key_of
 
 
 @pytest.fixture(scope="module")

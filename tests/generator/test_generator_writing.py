@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from flask_testkit.generator.errors import GeneratorError
-from flask_testkit.generator.writing import write_atomically
+from flask_testkit.generator.writing.files import write_atomically
 
 
 def files_under(folder: Path) -> dict[str, str]:

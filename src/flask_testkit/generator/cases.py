@@ -6,7 +6,7 @@ import http
 from dataclasses import dataclass, field
 from typing import Any
 
-from .routes import Endpoint
+from .reading.routes import Endpoint
 
 HAPPY = "happy"
 NOT_FOUND = "not_found"

@@ -12,10 +12,10 @@ import click
 
 from .errors import GeneratorError
 from .pipeline import Options, Suite, build_suite
-from .rendering import tidy_written
+from .rendering.renderer import tidy_written
 from .summary import pytest_command, shown_command, summary
-from .updating import merge_update, requested_endpoints
-from .writing import diff, drop_unneeded_copies, write_atomically
+from .writing.files import diff, drop_unneeded_copies, write_atomically
+from .writing.updating import merge_update, requested_endpoints
 
 
 @dataclass(frozen=True)

@@ -11,20 +11,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from .app_loading import AppTarget, load_app
-from .auth import detect_auth
 from .errors import GeneratorError
-from .factory_specs import build_factory_specs
-from .file_database import find_file_database
-from .model_tests import collect_checks, untested_methods
-from .models import scan_models
-from .planning import EndpointPlan, Planner
-from .probe_database import probing_database, shared_session_isolated
-from .probing import Prober
-from .rendering import SHARED_SESSION, Renderer, format_sources
-from .routes import discover_endpoints, framework_pages
-from .suite_files import factory_tests, integration_files, model_tests
-from .writing import check_writable
+from .planning.auth import detect_auth
+from .planning.endpoint_plans import EndpointPlan, Planner
+from .planning.factory_specs import build_factory_specs
+from .probing.probe_database import probing_database, shared_session_isolated
+from .probing.prober import Prober
+from .reading.app_loading import AppTarget, load_app
+from .reading.file_database import find_file_database
+from .reading.models import scan_models
+from .reading.routes import discover_endpoints, framework_pages
+from .rendering.model_tests import collect_checks, untested_methods
+from .rendering.renderer import SHARED_SESSION, Renderer, format_sources
+from .rendering.suite_files import factory_tests, integration_files, model_tests
+from .writing.files import check_writable
 
 
 @dataclass

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from .pipeline import Suite
-from .planning import EndpointPlan
+from .planning.endpoint_plans import EndpointPlan
 
 
 def pytest_command(suite: Suite, endpoint_coverage: bool = False) -> list[str]:

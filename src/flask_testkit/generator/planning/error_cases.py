@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from .case_requests import request_for
-from .cases import (
+from ..cases import (
     EMPTY_BODY,
     FORBIDDEN,
     FORM_REJECTED,
@@ -22,14 +21,15 @@ from .cases import (
     Request,
     Setup,
 )
-from .code import Code
+from ..code import Code
+from .case_requests import request_for
 from .declared_schemas import invalid_query
 from .schemas import BodySpec
 
 if TYPE_CHECKING:
+    from ..reading.routes import Endpoint
     from .auth import AuthSpec
-    from .planning import EndpointPlan
-    from .routes import Endpoint
+    from .endpoint_plans import EndpointPlan
     from .row_setups import RowSetups
 
 

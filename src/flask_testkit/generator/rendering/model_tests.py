@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .code import string
-from .model_checks import ModelCheck, collect_checks, untested_methods
-from .model_values import Imports, value_source
+from ..code import string
+from ..planning.model_checks import ModelCheck, collect_checks, untested_methods
+from ..planning.model_values import Imports, value_source
 
 __all__ = ["ModelCheck", "RenderedTest", "collect_checks", "render_check", "untested_methods"]
 

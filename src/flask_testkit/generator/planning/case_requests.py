@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .cases import Request
-from .code import string
-from .routes import Endpoint, rule_tokens
+from ..cases import Request
+from ..code import string
+from ..reading.routes import Endpoint, rule_tokens
 
 # Values for arguments no row stands behind; routing accepts them, and no id is made up.
 _LITERALS = {

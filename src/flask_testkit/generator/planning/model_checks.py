@@ -17,11 +17,11 @@ from factory import random as _factory_random
 from factory.base import Factory
 from sqlalchemy.ext.hybrid import hybrid_property
 
-from .code import snake
-from .model_calls import Observation, Path, observe
+from ..code import snake
+from ..probing.model_calls import Observation, Path, observe
+from ..reading.models import ModelInfo, ModelScan
 from .model_inputs import sample_inputs
 from .model_values import refer_to_keys, resolve_keys, value_source
-from .models import ModelInfo, ModelScan
 
 _QUERY_PREFIXES = ("is_", "has_", "can_", "to_", "as_")
 # Words in a method name that say it changes something: such methods are never called. Writes to

@@ -9,7 +9,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from .errors import GeneratorError
+from ..errors import GeneratorError
 
 
 def check_writable(out: Path, force: bool, update: bool) -> None:

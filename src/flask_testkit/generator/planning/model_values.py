@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from .code import string
+from ..code import string
 
 Imports = set[tuple[str, str | None]]
 

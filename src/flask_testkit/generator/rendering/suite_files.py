@@ -6,17 +6,17 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from .app_loading import AppTarget
+from ..cases import case_name
+from ..code import Imports, snake
+from ..planning.auth import AuthSpec
+from ..planning.endpoint_plans import EndpointPlan
+from ..planning.factory_specs import FactorySpec
+from ..reading.app_loading import AppTarget
+from ..reading.models import ModelScan
 from .assertions import AssertionWriter
-from .auth import AuthSpec
 from .case_code import render_case
-from .cases import case_name
-from .code import Imports, snake
-from .factory_specs import FactorySpec
 from .model_tests import ModelCheck, render_check
-from .models import ModelScan
-from .planning import EndpointPlan
-from .rendering import Renderer
+from .renderer import Renderer
 
 
 def file_group(endpoint_blueprint: str | None, target: AppTarget) -> str:

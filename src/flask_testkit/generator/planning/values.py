@@ -9,8 +9,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .code import Code
-from .models import ColumnInfo
+from ..code import Code
+from ..reading.models import ColumnInfo
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 

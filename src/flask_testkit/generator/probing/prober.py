@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 
-from .cases import Case, Outcome, Request
-from .code import Code
+from ..cases import Case, Outcome, Request
+from ..code import Code
+from ..planning.values import TEST_PASSWORD, python_value
 from .sandbox import NetworkBlocked, ProbeTimeout, guarded
-from .values import TEST_PASSWORD, python_value
 
 
 class Prober:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .code import snake
+from ..code import snake
 from .models import ModelInfo, ModelScan
 from .routes import Argument, Endpoint
 

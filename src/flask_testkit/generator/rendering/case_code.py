@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..cases import Case
+from ..code import literal
+from ..planning.auth import AuthSpec
 from .assertions import AssertionWriter
-from .auth import AuthSpec
-from .cases import Case
-from .code import literal
 
 
 @dataclass

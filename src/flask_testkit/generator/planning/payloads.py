@@ -7,12 +7,12 @@ import types
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .code import Code, RowReference, snake
+from ..code import Code, RowReference, snake
+from ..reading.models import ColumnInfo, ModelInfo
+from ..reading.view_source import keys_read
 from .declared_schemas import declared_body
-from .models import ColumnInfo, ModelInfo
 from .schemas import BodySpec, marshmallow_body, pydantic_body
 from .values import TEST_PASSWORD, column_kind, is_password_name, sample_for_name
-from .view_source import keys_read
 
 _BODY_READERS = frozenset(("get_json", "json", "form", "values", "data"))
 

@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 from markupsafe import escape
 
-from .cases import HAPPY, Case
-from .code import Code, literal, string
+from ..cases import HAPPY, Case
+from ..code import Code, literal, string
 
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\w{3}, \d{2} \w{3} \d{4}")
 _MAX_WHOLE_BODY = 300

@@ -13,8 +13,8 @@ from typing import Any
 
 from flask import Flask
 
-from .code import Code
-from .errors import GeneratorError
+from ..code import Code
+from ..errors import GeneratorError
 
 _SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db", ".db3")
 _INIT_COMMAND = re.compile(r"(init|create|setup|reset)[-_]?(db|database)|initdb", re.IGNORECASE)

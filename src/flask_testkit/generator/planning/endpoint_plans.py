@@ -6,16 +6,16 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..cases import HAPPY, NOT_ALLOWED, Case, Outcome, Request, Setup
+from ..code import RowReference, snake, string
+from ..probing.prober import Prober
+from ..reading.model_lookup import ModelLookup
+from ..reading.models import ModelScan
+from ..reading.routes import Endpoint
 from .auth import AuthSpec, credentials, login_candidates
 from .case_requests import request_for
-from .cases import HAPPY, NOT_ALLOWED, Case, Outcome, Request, Setup
-from .code import RowReference, snake, string
 from .error_cases import BODY_METHODS, ErrorCases
-from .model_lookup import ModelLookup
-from .models import ModelScan
 from .payloads import body_for, referenced_objects
-from .probing import Prober
-from .routes import Endpoint
 from .row_setups import RowSetups
 from .schemas import BodySpec
 

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import jinja2
 
-from .app_loading import AppTarget
-from .auth import AuthSpec
-from .code import Imports, literal, string
-from .factory_specs import FactorySpec
-from .models import ModelScan
+from ..code import Imports, literal, string
+from ..planning.auth import AuthSpec
+from ..planning.factory_specs import FactorySpec
+from ..reading.app_loading import AppTarget
+from ..reading.models import ModelScan
 
 _STDLIB = set(sys.stdlib_module_names)
 _env = jinja2.Environment(
-    loader=jinja2.PackageLoader("flask_testkit.generator", "templates"),
+    loader=jinja2.PackageLoader("flask_testkit.generator.rendering", "templates"),
     trim_blocks=True,
     lstrip_blocks=False,
     keep_trailing_newline=True,
@@ -180,7 +180,7 @@ def _session_binding(scan: ModelScan) -> str:
 
 
 def _password() -> str:
-    from .values import TEST_PASSWORD
+    from ..planning.values import TEST_PASSWORD
 
     return TEST_PASSWORD
 

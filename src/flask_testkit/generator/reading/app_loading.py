@@ -18,8 +18,8 @@ from flask_testkit.errors import ConfigurationError
 from flask_testkit.loading import load_app as load_configured_app
 from flask_testkit.settings import Setting
 
-from .code import Code
-from .errors import GeneratorError
+from ..code import Code
+from ..errors import GeneratorError
 from .file_database import FileDatabase
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import decimal
 from typing import Any
 
-from .code import Code
+from ..code import Code
 from .schemas import BodySpec
 from .values import sample_for_name
 

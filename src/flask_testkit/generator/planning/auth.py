@@ -9,16 +9,16 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
-from .cases import Case, Request, Setup
-from .code import Code, string
+from ..cases import Case, Request, Setup
+from ..code import Code, string
+from ..reading.routes import Endpoint
+from ..reading.view_source import session_key_of
 from .payloads import body_for
-from .routes import Endpoint
 from .values import column_kind, is_password_name
-from .view_source import session_key_of
 
 if TYPE_CHECKING:
-    from .models import ModelInfo, ModelScan
-    from .probing import Prober
+    from ..probing.prober import Prober
+    from ..reading.models import ModelInfo, ModelScan
 
 _LOGIN_WORDS = ("login", "signin", "sign_in", "sign-in", "token", "authenticate", "session")
 _ADMIN_FLAGS = ("is_admin", "admin", "is_superuser", "superuser", "is_staff")
@@ -46,7 +46,7 @@ class AuthSpec:
 
     def sign_in(self, prober: Prober, client: Any, names: dict[str, Any], who: str) -> Any:
         """Create the user and sign in as the conftest fixtures do; gives (client, headers)."""
-        from .probing import resolve
+        from ..probing.prober import resolve
 
         admin = who == "admin"
         kwargs = resolve(self.admin_kwargs or {}, names) if admin else {}

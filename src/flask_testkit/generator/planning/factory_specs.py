@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from .models import ColumnInfo, ModelInfo, ModelScan
+from ..reading.models import ColumnInfo, ModelInfo, ModelScan
 from .values import TEST_PASSWORD, column_kind, faker_declaration, is_password_name
 
 

@@ -11,9 +11,9 @@ from typing import Any
 
 from factory.declarations import SubFactory
 
-from .model_calls import Path
+from ..probing.model_calls import Path
+from ..reading.models import ModelInfo
 from .model_values import value_source
-from .models import ModelInfo
 from .values import is_password_name
 
 

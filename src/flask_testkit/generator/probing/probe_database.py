@@ -10,9 +10,9 @@ from typing import Any
 
 from flask import Flask
 
-from .app_loading import AppTarget
-from .file_database import fresh_file
-from .models import ModelScan
+from ..reading.app_loading import AppTarget
+from ..reading.file_database import fresh_file
+from ..reading.models import ModelScan
 
 Isolated = Callable[[], AbstractContextManager[Any]]
 

@@ -6,7 +6,7 @@ import inspect
 from dataclasses import dataclass
 from typing import Any
 
-from .code import Code
+from ..code import Code
 from .values import is_password_name, sample_for_name
 
 _SKIP = object()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..cases import Setup
+from ..code import Code, snake
+from ..reading.model_lookup import ModelLookup
+from ..reading.models import ModelInfo
+from ..reading.routes import Argument, Endpoint
 from .auth import AuthSpec
-from .cases import Setup
-from .code import Code, snake
-from .model_lookup import ModelLookup
-from .models import ModelInfo
-from .routes import Argument, Endpoint
 
 # The fixture that holds the signed-in account, by the case's `auth`.
 SIGNED_IN = {"user": "user", "admin": "admin_user"}
