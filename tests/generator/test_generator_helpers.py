@@ -12,6 +12,7 @@ from flask_testkit.generator.code import Imports, snake
 from flask_testkit.generator.probing.sandbox import NetworkBlocked, ProbeTimeout, guarded
 from flask_testkit.generator.reading.model_lookup import singular
 from flask_testkit.generator.rendering.assertions import is_stable
+from flask_testkit.generator.rendering.case_code import free_names
 from flask_testkit.generator.rendering.suite_files import integration_module_name
 from flask_testkit.generator.writing.files import backup_name
 from flask_testkit.generator.writing.updating import merge_file, requested_endpoints
@@ -188,3 +189,21 @@ def test_update_adds_no_second_factory_for_a_model_that_has_one() -> None:
     assert "class NoteFactory" not in merged
     assert merged.startswith(existing)
     assert "class TagFactory(BaseFactory):" in merged
+
+
+@pytest.mark.parametrize(
+    ("body", "needed"),
+    [
+        ('response = client.get(f"/user/{user_model.id}")', {"client", "user_model"}),
+        ('response = client.get(f"/users/{user.id}")', {"client", "user"}),
+        (
+            'user = UserFactory()\nresponse = client.get(f"/users/{user.id}")',
+            {"client", "UserFactory"},
+        ),
+        ('response = client.get("/me", headers=auth_headers)', {"client", "auth_headers"}),
+    ],
+)
+def test_a_test_needs_the_names_it_reads_not_the_words_in_its_urls(
+    body: str, needed: set[str]
+) -> None:
+    assert free_names(body) == needed

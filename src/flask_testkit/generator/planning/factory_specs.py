@@ -74,7 +74,9 @@ def _spec(model: ModelInfo, factory_names: dict[type[Any], str], app: Flask) -> 
         if column.foreign_model is not None:
             _foreign_key(spec, model, column, factory_names, handled_relations)
             continue
-        if column.has_default or (column.nullable and not _worth_filling(column)):
+        # The model's own constructor needs every argument it names, defaults or not.
+        optional = column.has_default or (column.nullable and not _worth_filling(column))
+        if optional and column.key not in model.inline_args:
             continue
         source, imports = faker_declaration(column, model.name)
         spec.declarations.append((column.key, source))
@@ -93,7 +95,8 @@ def _foreign_key(
 ) -> None:
     target = column.foreign_model
     assert target is not None
-    if column.nullable:
+    in_constructor = column.key in model.inline_args
+    if column.nullable and not in_constructor:
         return  # an optional link stays empty, as optional columns do
     if target is model.cls:
         spec.skipped.append(f"{column.key}: a required key to its own table is left to the test")
@@ -102,10 +105,11 @@ def _foreign_key(
     relation = model.fk_to_relation.get(column.key)
     if target_factory is None:
         return
-    if relation and relation not in handled:
+    if relation and relation not in handled and not in_constructor:
         handled.add(relation)
         spec.declarations.append((relation, f"factory.SubFactory({target_factory})"))
-    elif not relation:
+    elif not relation or in_constructor:
+        # A constructor that takes the key itself gets the key of a row made for it.
         spec.declarations.append(
             (column.key, f"factory.LazyFunction(lambda: {target_factory}().{_pk(target)})")
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, field
 
@@ -24,6 +25,21 @@ class TestFunction:
 def code_only(source: str) -> str:
     """source with the text of plain string literals blanked, so only code is searched."""
     return re.sub(r'(?<![f\w])"[^"\n]*"', '""', source)
+
+
+SIGN_IN_FIXTURES = ("user", "admin_user", "auth_headers", "admin_headers")
+
+
+def free_names(body: str) -> set[str]:
+    """The names a test body reads without assigning them: the fixtures it needs."""
+    # Parsed, not searched: "/user/{item.id}" mentions no `user`, `user.id` does.
+    tree = ast.parse(body)
+    loaded: set[str] = set()
+    stored: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (stored if isinstance(node.ctx, ast.Store) else loaded).add(node.id)
+    return loaded - stored
 
 
 def render_case(
@@ -80,13 +96,8 @@ def render_case(
     fixtures = [client]
     if has_db and (case.setups or "db_session" in text):
         fixtures.append("db_session")
-    defined = {setup.var for setup in case.setups}
-    for name in ("user", "admin_user"):
-        if name not in defined and re.search(rf"\b{name}\b", code_only(text)):
-            fixtures.append(name)
-    for name in ("auth_headers", "admin_headers"):
-        if name in text:
-            fixtures.append(name)
+    needed = free_names(text)
+    fixtures += [name for name in SIGN_IN_FIXTURES if name in needed]
     lines = [marker] if marker else []
     lines.append(f"def {case.name}({', '.join(fixtures)}):")
     block = [*setup_lines, *body_lines]

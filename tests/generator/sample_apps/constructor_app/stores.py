@@ -1,0 +1,72 @@
+"""Models built through their own constructors, one of which takes a foreign key column."""
+
+from __future__ import annotations
+
+from flask import Flask, abort, jsonify
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+
+
+class StoreModel(db.Model):
+    __tablename__ = "stores"
+
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(80), unique=True, nullable=False)
+
+    def __init__(self, name):
+        self.name = name
+
+
+class ProductModel(db.Model):
+    __tablename__ = "products"
+
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(80), nullable=False)
+    price = db.Column(db.Float(precision=2), nullable=False)
+    store_id = db.Column(db.Integer, db.ForeignKey("stores.id"), nullable=False)
+    store = db.relationship("StoreModel")
+
+    def __init__(self, name, price, store_id):
+        self.name = name
+        self.price = price
+        self.store_id = store_id
+
+    def json(self):
+        return {"id": self.id, "name": self.name, "price": self.price, "store_id": self.store_id}
+
+
+class UserModel(db.Model):
+    __tablename__ = "users"
+
+    id = db.Column(db.Integer, primary_key=True)
+    username = db.Column(db.String(80), unique=True, nullable=False)
+
+    def json(self):
+        return {"id": self.id, "username": self.username}
+
+
+def create_app():
+    app = Flask(__name__)
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
+    db.init_app(app)
+
+    @app.get("/product/<int:product_id>")
+    def get_product(product_id):
+        product = db.session.get(ProductModel, product_id) or abort(404)
+        return jsonify(product.json())
+
+    # The URL says "user", the app has no sign-in: the test needs no signed-in user.
+    @app.get("/user/<int:user_id>")
+    def get_user(user_id):
+        user = db.session.get(UserModel, user_id) or abort(404)
+        return jsonify(user.json())
+
+    @app.delete("/user/<int:user_id>")
+    def delete_user(user_id):
+        user = db.session.get(UserModel, user_id) or abort(404)
+        db.session.delete(user)
+        db.session.commit()
+        return jsonify(message="deleted")
+
+    return app
