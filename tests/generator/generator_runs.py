@@ -152,6 +152,7 @@ SAMPLES = {
     "sessionmaker_app": ("shop:create_app()", "2/2", 7),
     "sqlite3_app": ("guestbook", "1/4", 8),
     "session_auth_app": ("notebook:create_app()", "4/7", 20),
+    "portable_app": ('workshop:create_app({"TESTING": True})', "6/8", 24),
 }
 _generated: dict[str, GeneratedSuite] = {}
 
