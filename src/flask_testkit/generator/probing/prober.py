@@ -55,8 +55,8 @@ class Prober:
         """Probe one case; never raises for what the app does."""
         self.count += 1
         outcome, made = self._once(case, [])
-        if outcome.json is None or outcome.server_error or outcome.status <= 0:
-            return outcome
+        if outcome.json is None or not 200 <= outcome.status < 300:
+            return outcome  # an error's body rarely holds a row; its values are checked as seen
         # Again, after rows of the same models were made first: what the database numbers or
         # stamps (ids, sequences, timestamps) comes out different, and is never asserted.
         self.count += 1

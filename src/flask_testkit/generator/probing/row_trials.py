@@ -32,15 +32,40 @@ class Loader:
 def settle_factories(specs: list[FactorySpec], loader: Loader) -> list[str]:
     """Change declarations until each factory's rows are accepted; notes for those never are."""
     notes = []
+    trials = _Trials(specs, loader)
     for spec in specs:
-        error = spec.refused = _settle(spec, specs, loader)
+        error = spec.refused = _settle(spec, trials)
         if error is not None:
             notes.append(f"{spec.name}: could not build a valid {spec.model.name} row: {error}")
     return notes
 
 
-def _settle(spec: FactorySpec, specs: list[FactorySpec], loader: Loader) -> str | None:
-    error = _trial(spec, specs, loader)
+class _Trials:
+    """Builds rows with the factories as they stand, importing their source only when it changed."""
+
+    def __init__(self, specs: list[FactorySpec], loader: Loader) -> None:
+        self.specs = specs
+        self.loader = loader
+        self.source = ""
+        self.module: ModuleType | None = None
+
+    def run(self, spec: FactorySpec) -> str | None:
+        """None when the factory's rows are accepted, else the first refusal."""
+        try:
+            source = self.loader.render(self.specs)
+            if self.module is None or source != self.source:
+                self.module, self.source = None, source
+                self.module = self.loader.load(source)
+            factory = getattr(self.module, spec.name)
+            with self.loader.isolation(self.module)():
+                factory.create_batch(_ROWS)
+        except Exception as error:
+            return _message(error)
+        return None
+
+
+def _settle(spec: FactorySpec, trials: _Trials) -> str | None:
+    error = trials.run(spec)
     budget = [_TRIALS - 1]
     settled: set[str] = set()
     while error is not None and budget[0] > 0:
@@ -48,17 +73,12 @@ def _settle(spec: FactorySpec, specs: list[FactorySpec], loader: Loader) -> str 
         if key is None:
             break
         settled.add(key)
-        error = _try_column(spec, specs, loader, key, error, budget)
+        error = _try_column(spec, trials, key, error, budget)
     return error
 
 
 def _try_column(
-    spec: FactorySpec,
-    specs: list[FactorySpec],
-    loader: Loader,
-    key: str,
-    error: str,
-    budget: list[int],
+    spec: FactorySpec, trials: _Trials, key: str, error: str, budget: list[int]
 ) -> str | None:
     """The error left once key has a declaration that no longer stops the row (or the same)."""
     index = _declaration_index(spec, key)
@@ -67,25 +87,16 @@ def _try_column(
         if budget[0] <= 0:
             break
         budget[0] -= 1
+        before = set(spec.imports)
         spec.declarations[index] = (key, source)
-        found = _trial(spec, specs, loader)
+        spec.imports |= imports
+        found = trials.run(spec)
         if found is None or _shape(found) != _shape(error):
             # Fixed, or this column no longer stops the row: keep it, look at the rest.
-            spec.imports |= imports
             return found
+        spec.imports = before
     spec.declarations[index] = (key, current)
     return error
-
-
-def _trial(spec: FactorySpec, specs: list[FactorySpec], loader: Loader) -> str | None:
-    try:
-        module = loader.load(loader.render(specs))
-        factory = getattr(module, spec.name)
-        with loader.isolation(module)():
-            factory.create_batch(_ROWS)
-    except Exception as error:
-        return _message(error)
-    return None
 
 
 def _message(error: Exception) -> str:
