@@ -153,6 +153,7 @@ SAMPLES = {
     "sqlite3_app": ("guestbook", "1/4", 8),
     "session_auth_app": ("notebook:create_app()", "4/7", 20),
     "constructor_app": ("stores:create_app()", "3/3", 8),
+    "portable_app": ('workshop:create_app({"TESTING": True})', "6/8", 24),
 }
 _generated: dict[str, GeneratedSuite] = {}
 

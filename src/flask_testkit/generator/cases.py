@@ -68,12 +68,16 @@ class Outcome:
     location: str | None = None
     www_authenticate: str | None = None
     exception: BaseException | None = None
+    setup_error: str | None = None  # the test's own setup failed: nothing was sent to the app
     handled_exception: BaseException | None = None
     network: list[str] = field(default_factory=list)
     timed_out: bool = False
     row_gone: bool | None = None
     volatile: set[str] = field(default_factory=set)
     row_values: dict[str, dict[str, Any]] = field(default_factory=dict)
+    row_keys: dict[str, str] = field(default_factory=dict)  # variable -> primary-key attribute
+    volatile_paths: set[tuple[str, ...]] = field(default_factory=set)
+    rerun: Outcome | None = None  # the same case after other rows were made first
 
     @property
     def server_error(self) -> bool:

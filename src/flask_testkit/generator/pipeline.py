@@ -6,17 +6,20 @@ import importlib.util
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from .errors import GeneratorError
 from .planning.auth import detect_auth
 from .planning.endpoint_plans import EndpointPlan, Planner
 from .planning.factory_specs import build_factory_specs
-from .probing.probe_database import probing_database, shared_session_isolated
+from .probing.probe_database import Isolated, probing_database, shared_session_isolated
 from .probing.prober import Prober
+from .probing.row_trials import Loader, settle_factories
 from .reading.app_loading import AppTarget, load_app
 from .reading.file_database import find_file_database
 from .reading.models import scan_models
@@ -87,14 +90,22 @@ def build_suite(
     if in_guide_layout:
         for folder in (out, out / "integration", out / "unit"):
             files[folder / "__init__.py"] = ""
-    factories_source = renderer.factories(specs) if scan else None
+    factories_source: str | None = None
     notes: list[str] = []
     with ExitStack() as stack:
         probe_app, isolated = stack.enter_context(probing_database(scan, target))
-        factories = _import_factories(factories_source, stack) if factories_source else None
-        if factories is not None and hasattr(factories, SHARED_SESSION):
+        factories = None
+        if scan is not None:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ftk-factories-")))
+            isolation = _isolation(probe_app, isolated)
+            loader = Loader(
+                renderer.factories, lambda source: _import_factories(source, folder), isolation
+            )
+            notes += settle_factories(specs, loader)
+            factories_source = renderer.factories(specs)
+            factories = _import_factories(factories_source, folder)
             # Probes share the session the generated tests share, as the suite's db_session does.
-            isolated = shared_session_isolated(probe_app, getattr(factories, SHARED_SESSION))
+            isolated = isolation(factories)
         prober = Prober(probe_app, isolated, factories, options.timeout)
         auth, auth_notes = detect_auth(probe_app, scan, endpoints, prober)
         notes += auth_notes
@@ -105,7 +116,9 @@ def build_suite(
         checks = collect_checks(scan, factories, isolated) if scan and factories else []
     if factories_source is not None:
         files[out / "factories.py"] = factories_source
-        files[out / "unit" / "test_factories.py"] = factory_tests(renderer, specs, factories_module)
+        factory_checks = factory_tests(renderer, specs, factories_module)
+        if factory_checks is not None:
+            files[out / "unit" / "test_factories.py"] = factory_checks
         unit_models = model_tests(renderer, checks, factories_module)
         if unit_models:
             files[out / "unit" / "test_models.py"] = unit_models
@@ -135,9 +148,8 @@ def build_suite(
     return suite
 
 
-def _import_factories(source: str, stack: ExitStack) -> ModuleType:
-    folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="ftk-factories-"))
-    path = Path(folder) / "factories.py"
+def _import_factories(source: str, folder: Path) -> ModuleType:
+    path = folder / "factories.py"
     path.write_text(source)
     spec = importlib.util.spec_from_file_location("_flask_testkit_probe_factories", path)
     assert spec is not None and spec.loader is not None
@@ -150,6 +162,17 @@ def _import_factories(source: str, stack: ExitStack) -> ModuleType:
             "please report this with your models."
         ) from None
     return module
+
+
+def _isolation(app: Any, isolated: Isolated) -> Callable[[ModuleType], Isolated]:
+    """The rolled-back block for a factories module: its shared session's, or the probes'."""
+
+    def isolation(module: ModuleType) -> Isolated:
+        if hasattr(module, SHARED_SESSION):
+            return shared_session_isolated(app, getattr(module, SHARED_SESSION))
+        return isolated
+
+    return isolation
 
 
 def _add_not_allowed(planner: Planner, plans: list[EndpointPlan]) -> None:

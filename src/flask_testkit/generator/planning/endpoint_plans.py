@@ -8,6 +8,7 @@ from typing import Any
 
 from ..cases import HAPPY, NOT_ALLOWED, Case, Outcome, Request, Setup
 from ..code import RowReference, snake, string
+from ..probing.body_values import BodyValues
 from ..probing.prober import Prober
 from ..reading.model_lookup import ModelLookup
 from ..reading.models import ModelScan
@@ -56,6 +57,7 @@ class Planner(ErrorCases):
         self.auth = auth
         self.lookup = ModelLookup(scan)
         self.rows = RowSetups(self.lookup, auth)
+        self.bodies = BodyValues(prober, self.lookup)
 
     def plan(self, endpoint: Endpoint) -> EndpointPlan:
         """Probe the endpoint and keep the cases that say something true about it."""
@@ -91,7 +93,9 @@ class Planner(ErrorCases):
                 crashed = case
             last = case
         chosen = happy or crashed
-        if chosen is None:
+        if chosen is None and last is not None and last.outcome and last.outcome.setup_error:
+            plan.reasons.append(last.outcome.setup_error)
+        elif chosen is None:
             status = last.outcome.status if last and last.outcome else "nothing"
             plan.reasons.append(f"no request found that succeeds (it answered {status})")
         else:
@@ -128,6 +132,7 @@ class Planner(ErrorCases):
             fallback = collection or next((m for m in reversed(arg_models.values()) if m), None)
             spec = body_for(endpoint.view, fallback)
             body, kind = (spec.fields, spec.kind) if spec else (None, "json")
+            body = self.bodies.fit(body, fallback)
         auths: list[str | None] = [None]
         if self.auth is not None:
             auths.append("user")

@@ -23,6 +23,9 @@ class FactorySpec:
     password_attribute: str | None = None
     password_function: tuple[str, str] | None = None
     skipped: list[str] = field(default_factory=list)
+    # Columns filled by a declaration of their own, which a refused row may make us change.
+    columns: dict[str, ColumnInfo] = field(default_factory=dict)
+    refused: str | None = None  # why the model or the database refuses every row tried
 
     @property
     def name(self) -> str:
@@ -64,9 +67,11 @@ def _spec(model: ModelInfo, factory_names: dict[type[Any], str], app: Flask) -> 
             if column.has_default or column_kind(column) == "integer":
                 continue  # the database (or the model) numbers the row
             # A key the app assigns itself, such as a job id: every row needs its own.
-            source, imports = faker_declaration(replace(column, unique=True), model.name)
+            unique = replace(column, unique=True)
+            source, imports = faker_declaration(unique, model.name)
             spec.declarations.append((column.key, source))
             spec.imports |= imports
+            spec.columns[column.key] = unique
             continue
         if column.key == spec.password_attribute:
             spec.declarations.append((column.key, f"factory.LazyFunction({spec.password_helper})"))
@@ -81,6 +86,7 @@ def _spec(model: ModelInfo, factory_names: dict[type[Any], str], app: Flask) -> 
         source, imports = faker_declaration(column, model.name)
         spec.declarations.append((column.key, source))
         spec.imports |= imports
+        spec.columns[column.key] = column
     if model.password_setter and spec.password_attribute is None:
         spec.skipped.append("password: set TEST_PASSWORD by hand; the model's setter needs more")
     return spec

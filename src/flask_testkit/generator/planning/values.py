@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+import functools
 from typing import Any
 
 import sqlalchemy as sa
@@ -137,18 +138,24 @@ def faker_declaration(
         # A long text column with a name that says nothing still holds prose, not a code.
         prose = isinstance(column.sa_type, sa.Text) and not length
         provider = match[0] if match else ("paragraph" if prose else "pystr")
-        if provider == "sentence":
-            return 'factory.Faker("sentence", nb_words=4)', imports
         if provider == "pystr":
             size = min(length or 20, 20)
             return f'factory.Faker("pystr", min_chars=1, max_chars={size})', imports
-        if length and provider == "paragraph" and length < 200:
-            return f'factory.Faker("text", max_nb_chars={max(length, 5)})', imports
-        return f'factory.Faker("{provider}")', imports
+        if length and provider == "paragraph" and length < 200 and length >= 5:
+            return f'factory.Faker("text", max_nb_chars={length})', imports
+        arguments = ", nb_words=4" if provider == "sentence" else ""
+        if length and longest_sample(provider, arguments) > length:
+            # PostgreSQL refuses a value longer than the column where SQLite keeps it: cut it.
+            imports.add(("faker", "Faker"))
+            call = f"fake.{provider}({arguments[2:]})"
+            return f"factory.LazyFunction(lambda: {call}[:{length}])", imports
+        return f'factory.Faker("{provider}"{arguments})', imports
     if kind == "integer":
         if column.unique:
             return "factory.Sequence(lambda n: n + 1)", imports
         return 'factory.Faker("pyint", min_value=1, max_value=500)', imports
+    if kind == "decimal":
+        return numeric_declaration(column.sa_type), imports
     if kind == "datetime" and getattr(column.sa_type, "timezone", False):
         imports.add(("datetime", None))
         return 'factory.Faker("date_time", tzinfo=datetime.timezone.utc)', imports
@@ -157,6 +164,30 @@ def faker_declaration(
     if kind in _DECLARATION_BY_KIND:
         return _DECLARATION_BY_KIND[kind], imports
     return f'factory.Sequence(lambda n: "{model_name.lower()}-{name}-{{n}}")', imports
+
+
+def numeric_declaration(type_: Any) -> str:
+    """A pydecimal that fits Numeric(precision, scale): the database rounds or refuses others."""
+    precision, scale = getattr(type_, "precision", None), getattr(type_, "scale", None)
+    if precision is None:
+        return _DECLARATION_BY_KIND["decimal"]
+    right = scale if scale is not None else 0
+    left = max(min(precision - right, 4), 0)
+    if left == 0:
+        return f'factory.Faker("pydecimal", left_digits=0, right_digits={right}, positive=True)'
+    return f'factory.Faker("pydecimal", left_digits={left}, right_digits={right}, positive=True)'
+
+
+@functools.cache
+def longest_sample(provider: str, arguments: str = "") -> int:
+    """The longest of many values a Faker provider gives: looked at, not guessed."""
+    from faker import Faker
+
+    fake = Faker()
+    fake.seed_instance(0)
+    method = getattr(fake, provider)
+    keywords = {"nb_words": 4} if arguments else {}
+    return max(len(str(method(**keywords))) for _ in range(200))
 
 
 def python_value(value: Any) -> Any:

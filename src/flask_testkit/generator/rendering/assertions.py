@@ -13,33 +13,31 @@ from urllib.parse import urlsplit
 from markupsafe import escape
 
 from ..cases import HAPPY, Case
-from ..code import Code, literal, string
+from ..code import Code, literal, snake, string
+from ..probing.assigned_values import leaf_at
 
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\w{3}, \d{2} \w{3} \d{4}")
 _MAX_WHOLE_BODY = 300
 
 
-_ID_KEY = re.compile(r"(^|_)(id|uuid|pk|token)$", re.IGNORECASE)
-
-
-def _leaves(value: Any) -> list[Any]:
+def _leaves(value: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
     if isinstance(value, dict):
-        leaves = list(value)
+        leaves: list[tuple[tuple[str, ...], Any]] = [(path, key) for key in value]
         for key, item in value.items():
-            if _ID_KEY.search(str(key)) and not isinstance(item, dict | list):
-                leaves.append(_Unstable())
-            leaves += _leaves(item)
+            leaves += _leaves(item, (*path, str(key)))
         return leaves
     if isinstance(value, list):
-        return [leaf for item in value for leaf in _leaves(item)]
-    return [value]
+        return [leaf for item in value for leaf in _leaves(item, (*path, "*"))]
+    return [(path, value)]
 
 
-def is_stable(body: Any, volatile: set[str]) -> bool:
+def is_stable(
+    body: Any, volatile: set[str], volatile_paths: set[tuple[str, ...]] | None = None
+) -> bool:
     """True when the body holds nothing that changes from run to run."""
-    for leaf in _leaves(body):
-        if isinstance(leaf, _Unstable):
-            return False  # ids come from sequences, which rollbacks do not rewind
+    for path, leaf in _leaves(body):
+        if volatile_paths and path in volatile_paths:
+            return False  # it came out different when other rows were made first
         if isinstance(leaf, bool) or leaf is None:
             continue
         text = str(leaf)
@@ -58,8 +56,32 @@ def _mentions(text: str, value: str) -> bool:
     return len(value) >= 4 and value in text
 
 
-class _Unstable:
-    """Marks a leaf whose value is assigned by the database."""
+# Constraint violations are IntegrityError on every database; other failures (a missing table,
+# a value too long) are classed differently by SQLite and PostgreSQL.
+_SAME_EVERYWHERE = ("IntegrityError",)
+_DRIVERS = ("sqlite3", "psycopg", "psycopg2", "pymysql", "MySQLdb", "asyncpg", "pg8000")
+
+
+def portable_exception(exc_type: type[BaseException]) -> type[BaseException]:
+    """The class an xfail names: one every supported database raises for the same fault."""
+    import sqlalchemy.exc
+
+    if issubclass(exc_type, sqlalchemy.exc.DBAPIError):
+        for name in _SAME_EVERYWHERE:
+            base = getattr(sqlalchemy.exc, name)
+            if issubclass(exc_type, base):
+                return base  # type: ignore[no-any-return]
+        return sqlalchemy.exc.DBAPIError
+    if exc_type.__module__.split(".")[0] in _DRIVERS:
+        # A driver's own error, raised past SQLAlchemy: its PEP 249 class, not a subclass that
+        # only this database server has (psycopg's UniqueViolation is an IntegrityError).
+        for klass in exc_type.__mro__:
+            if klass.__name__ in _PEP_249 and klass.__module__ == exc_type.__module__.split(".")[0]:
+                return klass
+    return exc_type
+
+
+_PEP_249 = ("IntegrityError", "DataError", "OperationalError", "ProgrammingError", "DatabaseError")
 
 
 class AssertionWriter:
@@ -89,6 +111,7 @@ class AssertionWriter:
         return f"@pytest.mark.xfail({raises}strict=True, reason={string(reason)})"
 
     def _exception_name(self, exc_type: type[BaseException]) -> str | None:
+        exc_type = portable_exception(exc_type)
         name = exc_type.__name__
         if getattr(builtins, name, None) is exc_type:
             return name
@@ -130,7 +153,8 @@ class AssertionWriter:
     def _json_lines(self, case: Case, body: Any, payload: str | None) -> list[str]:
         outcome = case.outcome
         assert outcome is not None
-        if is_stable(body, outcome.volatile) and len(json.dumps(body)) <= _MAX_WHOLE_BODY:
+        stable = is_stable(body, outcome.volatile, outcome.volatile_paths)
+        if stable and len(json.dumps(body)) <= _MAX_WHOLE_BODY:
             return [f"assert response.get_json() == {literal(body)}"]
         lines = ["body = response.get_json()"]
         target, access = body, "body"
@@ -150,25 +174,39 @@ class AssertionWriter:
             if target and isinstance(target[0], dict):
                 lines.append(f"assert set({access}[0]) == {SortedKeys(target[0])!r}")
         if isinstance(target, dict):
-            lines += self._echo_lines(case, target, access, payload)
+            within = () if target is body else (next(iter(body)),)
+            lines += self._echo_lines(case, target, access, payload, within)
         return lines
 
     def _echo_lines(
-        self, case: Case, data: dict[str, Any], access: str, payload: str | None
+        self,
+        case: Case,
+        data: dict[str, Any],
+        access: str,
+        payload: str | None,
+        within: tuple[str, ...],
     ) -> list[str]:
+        outcome = case.outcome
+        assert outcome is not None
         lines = []
         body = case.request.body or {}
         for key, sent in body.items():
-            if key in data and not isinstance(sent, Code) and data[key] == sent and payload:
+            echoed = key in data and not isinstance(sent, Code) and data[key] == sent
+            if echoed and payload and (*within, key) not in outcome.volatile_paths:
                 lines.append(f"assert {access}[{string(key)}] == {payload}[{string(key)}]")
-        # A POST answers with the row it made, whose ids match the rows set up only by chance.
-        new_row = case.request.method == "POST"
-        for var, key, value in _created_fields(case):
+        rerun = outcome.rerun
+        for var, column, value in _created_fields(case):
+            # The response may name the column in camelCase: makerId for maker_id.
+            key = next((k for k in data if snake(str(k)) == column), column)
             seen = f"[{string(key)}]" in " ".join(lines)
-            if new_row and _ID_KEY.search(key):
+            if key not in data or data[key] != value or type(value) not in (str, int) or seen:
                 continue
-            if key in data and data[key] == value and type(value) in (str, int) and not seen:
-                lines.append(f"assert {access}[{string(key)}] == {var}.{key}")
+            if (*within, key) in outcome.volatile_paths:
+                # A value the database picked: kept only when it is the row's in both runs.
+                again = rerun.row_values.get(var, {}).get(column) if rerun else None
+                if rerun is None or leaf_at(rerun.json, (*within, key)) != again:
+                    continue
+            lines.append(f"assert {access}[{string(key)}] == {var}.{column}")
         return lines[:4]
 
     def _html_lines(self, case: Case) -> list[str]:

@@ -90,8 +90,9 @@ def render_case(
         setup_lines.append(f"{setup.var} = {made}" if used else made)
         if setup.delete:
             setup_lines += [f"db_session.delete({setup.var})", "db_session.flush()"]
-        if re.search(rf"\b{setup.var}_id\b", code_only(later)):
-            setup_lines.append(f"{setup.var}_id = {setup.var}.id")
+        if re.search(rf"(?<![\w.]){setup.var}_id\b", code_only(later)):
+            key = case.outcome.row_keys.get(setup.var, "id") if case.outcome else "id"
+            setup_lines.append(f"{setup.var}_id = {setup.var}.{key}")
     text = "\n".join([*setup_lines, later])
     fixtures = [client]
     if has_db and (case.setups or "db_session" in text):

@@ -160,6 +160,7 @@ class Renderer:
             shared_session=SHARED_SESSION if shares_a_session(scan) else "",
             maker=scan.session_name,
             password=_password(),
+            uses_fake=any("fake." in source for spec in specs for _, source in spec.declarations),
         )
 
 

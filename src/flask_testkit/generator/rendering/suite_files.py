@@ -83,7 +83,13 @@ def integration_files(
     return files
 
 
-def factory_tests(renderer: Renderer, specs: list[FactorySpec], factories_module: str) -> str:
+def factory_tests(
+    renderer: Renderer, specs: list[FactorySpec], factories_module: str
+) -> str | None:
+    # A factory whose rows are refused is named in the summary, not tested as if it worked.
+    specs = [spec for spec in specs if spec.refused is None]
+    if not specs:
+        return None
     imports = Imports()
     imports.add("pytest")
     imports.add("sqlalchemy", "inspect")
