@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flask_testkit.app_database import isolated_database, testing_database
+    from flask_testkit.data_guard import blocked_databases
     from flask_testkit.isolation import isolated_engines
     from flask_testkit.lite_database import (
         isolated_alchemical,
@@ -19,6 +20,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "__version__",
+    "blocked_databases",
     "isolated_alchemical",
     "isolated_database",
     "isolated_engines",
@@ -31,6 +33,7 @@ __all__ = [
 ]
 
 _LAZY = {
+    "blocked_databases": "flask_testkit.data_guard",
     "isolated_database": "flask_testkit.app_database",
     "testing_database": "flask_testkit.app_database",
     "isolated_engines": "flask_testkit.isolation",

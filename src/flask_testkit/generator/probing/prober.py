@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from types import ModuleType
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
 from werkzeug.exceptions import HTTPException
+
+from flask_testkit.data_guard import Refused
 
 from ..cases import Case, Outcome, Request
 from ..code import Code
@@ -26,9 +28,13 @@ class Prober:
         isolated: Callable[[], AbstractContextManager[Any]],
         factories: ModuleType | None,
         timeout: float = 2.0,
+        guard: Callable[[], AbstractContextManager[Refused]] | None = None,
     ) -> None:
         self.app = app
         self.isolated = isolated
+        # Refuses every database but the test one; what it refused, by endpoint, leaves it out.
+        self.guard = guard or (lambda: nullcontext(Refused()))
+        self.touched: dict[str, list[str]] = {}
         self.factories = factories
         self.timeout = timeout
         self.auth: Any = None  # set once authentication is known (an AuthSpec)
@@ -54,8 +60,11 @@ class Prober:
         """Probe one case; never raises for what the app does."""
         self.count += 1
         self._handled = None
-        with self.isolated() as session:
-            return self._run(case, session)
+        with self.isolated() as session, self.guard() as refused:
+            outcome = self._run(case, session)
+        if refused.targets:
+            self.touched.setdefault(case.endpoint.label, []).extend(refused.targets)
+        return outcome
 
     def _run(self, case: Case, session: Any) -> Outcome:
         names = self.namespace()
