@@ -43,8 +43,11 @@ def is_lite(db: object) -> bool:
 
 
 def is_alchemical(db: object) -> bool:
-    """Whether db is an Alchemical instance."""
-    return any(klass.__module__.split(".")[0] == "alchemical" for klass in type(db).__mro__)
+    """Whether db is an Alchemical instance (its asyncio variant is not isolated)."""
+    if not any(klass.__module__.split(".")[0] == "alchemical" for klass in type(db).__mro__):
+        return False
+    is_async = getattr(db, "is_async", None)
+    return callable(is_async) and not is_async()
 
 
 def extension_of(app: Flask) -> tuple[str, Any] | None:
@@ -237,6 +240,13 @@ def testing_lite_database(
         raise ConfigurationError(
             f"testing_lite_database() needs Flask-SQLAlchemy-Lite, but the app {app.name!r} has "
             "none registered. Call db.init_app(app) in your app factory."
+        )
+    if app.config.get("SQLALCHEMY_ASYNC_ENGINES"):
+        # Tests would reach the app's own database through them: refuse rather than half-isolate.
+        raise ConfigurationError(
+            "flask-testkit does not isolate Flask-SQLAlchemy-Lite's async engines "
+            f"(SQLALCHEMY_ASYNC_ENGINES) of the app {app.name!r}. Leave them out of the testing "
+            "configuration, or test the app without the database fixtures."
         )
     if metadata is None:
         metadatas = app_metadata(app)

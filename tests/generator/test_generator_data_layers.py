@@ -225,3 +225,90 @@ def test_detection_names_a_mongodb_client(tmp_path: Path) -> None:
     result = run_init(tmp_path, "--app", "catalogue:create_app()", suffix="catalogue")
     assert result.returncode == 0, result.stderr
     assert "data layer: MongoDB (catalogue.client)" in result.stdout
+
+
+MIXED_APP = '''
+import os
+
+import sqlalchemy as sa
+from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+
+
+class Note(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    title = db.Column(db.String(80), nullable=False)
+
+
+def create_app():
+    app = Flask(__name__)
+    app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["NOTES_DB"]
+    app.config["REPORTS_DB"] = os.environ["NOTES_DB"]
+    db.init_app(app)
+    app.extensions["reports"] = sa.create_engine(app.config["REPORTS_DB"])
+
+    @app.get("/notes/<int:note_id>")
+    def get_note(note_id):
+        note = db.get_or_404(Note, note_id)
+        return {"title": note.title}
+
+    @app.get("/report")
+    def report():
+        with app.extensions["reports"].connect() as connection:
+            return {"notes": connection.scalar(sa.text("SELECT count(*) FROM note"))}
+
+    return app
+'''
+
+
+def test_an_extra_engine_beside_flask_sqlalchemy_is_named_and_its_endpoint_left_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "notes.py").write_text(MIXED_APP)
+    own = tmp_path / "own.db"
+    _fill(
+        f"sqlite:///{own}",
+        "CREATE TABLE note (id INTEGER PRIMARY KEY, title VARCHAR(80) NOT NULL)",
+        "INSERT INTO note (title) VALUES ('mine')",
+    )
+    before = hashlib.sha256(own.read_bytes()).hexdigest()
+    monkeypatch.setenv("NOTES_DB", f"sqlite:///{own}")
+    result = run_init(tmp_path, "--app", "notes:create_app()", suffix="mixed")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "data layer: an engine the app makes itself (app.extensions['reports']) — not isolated "
+        "by flask-testkit; endpoints that use it are left out (the Flask-SQLAlchemy models are "
+        "isolated as usual)"
+    ) in result.stdout
+    assert re.search(r"  GET /report: it opens .*, which flask-testkit", result.stdout)
+    assert "def db_session" in (tmp_path / "tests" / "conftest.py").read_text()
+    suite = run_pytest(tmp_path, "tests/", "-q", suffix="mixed")
+    assert suite.returncode == 0, suite.stdout[-3000:]
+    assert hashlib.sha256(own.read_bytes()).hexdigest() == before
+
+
+def test_lite_async_engines_are_named_and_get_no_database_fixtures(tmp_path: Path) -> None:
+    # An async engine on psycopg connects to nothing until it is used: no server is needed here.
+    (tmp_path / "shelf.py").write_text(
+        "from flask import Flask\nfrom flask_sqlalchemy_lite import SQLAlchemy\n"
+        "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n"
+        "db = SQLAlchemy()\n\n\nclass Model(DeclarativeBase):\n    pass\n\n\n"
+        "class Shelf(Model):\n    __tablename__ = 'shelves'\n"
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n\n\n"
+        "def create_app():\n    app = Flask(__name__)\n"
+        "    app.config['SQLALCHEMY_ENGINES'] = {'default': 'sqlite://'}\n"
+        "    app.config['SQLALCHEMY_ASYNC_ENGINES'] = {\n"
+        "        'default': 'postgresql+psycopg://nobody@127.0.0.1/shelves'\n    }\n"
+        "    db.init_app(app)\n\n"
+        "    @app.get('/ping')\n    def ping():\n        return {'ok': True}\n\n    return app\n"
+    )
+    result = run_init(tmp_path, "--app", "shelf:create_app()", suffix="shelf")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "data layer: Flask-SQLAlchemy-Lite's async engines (SQLALCHEMY_ASYNC_ENGINES) — not "
+        "isolated by flask-testkit; wrote app and client tests only"
+    ) in result.stdout
+    conftest = (tmp_path / "tests" / "conftest.py").read_text()
+    assert "db_session" not in conftest and "testing_lite_database" not in conftest

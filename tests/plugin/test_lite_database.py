@@ -240,3 +240,29 @@ def test_scenario():
     )
     result = pytester.runpytest_inprocess("-p", "no:randomly")
     result.stdout.fnmatch_lines(["*testing_lite_database() needs Flask-SQLAlchemy-Lite*"])
+
+
+def test_lite_async_engines_are_refused_in_one_line(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Creating an async engine on psycopg connects to nothing, so no server is needed here.
+    for name in ("TEST_DATABASE_URL", "PYTEST_XDIST_WORKER", "FLASK_APP"):
+        monkeypatch.delenv(name, raising=False)
+    project = DataProject(pytester, "lite_app", "sqlite-memory", monkeypatch)
+    pytester.makepyfile(
+        async_app="""
+from lite_app import create_app as sync_app
+
+
+def create_app():
+    app = sync_app()
+    app.config["SQLALCHEMY_ASYNC_ENGINES"] = {"default": "postgresql+psycopg://nobody@127.0.0.1/x"}
+    return app
+"""
+    )
+    pytester.makeini("[pytest]\nflask_app = async_app:create_app()\n")
+    result = project.run(CASES["commit in a view"])
+    result.stdout.fnmatch_lines(
+        ["*flask-testkit does not isolate Flask-SQLAlchemy-Lite's async engines*"]
+    )
+    assert "passed" not in result.stdout.lines[-1]

@@ -77,6 +77,8 @@ def detect_data_layer(
             layer.unsupported.append(
                 f"{found} ({module}.{name})" if module else f"{found} ({name})"
             )
+    if app.config.get("SQLALCHEMY_ASYNC_ENGINES"):
+        layer.unsupported.append("Flask-SQLAlchemy-Lite's async engines (SQLALCHEMY_ASYNC_ENGINES)")
     # A driver imported beside an ORM is usually there for its exception classes.
     drivers = supported is None and not file_database
     for library in _imported_libraries(modules, drivers):
@@ -106,6 +108,8 @@ def _unsupported_value(value: Any, rebound: set[int]) -> str | None:
         return "MongoDB"
     if top in ("mongoengine", "flask_mongoengine"):
         return "MongoEngine"
+    if top == "alchemical" and callable(getattr(value, "is_async", None)) and value.is_async():
+        return "Alchemical's asyncio variant"
     if isinstance(value, sa.Engine) and id(value) not in rebound:
         return "an engine the app makes itself"
     if top in _DRIVERS and "onnection" in kind.__name__:

@@ -150,7 +150,9 @@ def _scan_extension(app: Flask, root: Path, library: str, db: Any) -> ModelScan 
         base = db.Model  # the suite reaches its tables through `db` itself
     else:
         bases = declarative_bases(root)
-        if not bases:
+        # Async engines are not isolated, so the suite gets no database fixtures at all (the
+        # plugin refuses them too); data_layer.py names them.
+        if not bases or app.config.get("SQLALCHEMY_ASYNC_ENGINES"):
             return None
         base_import, base = bases[0]
     scan = _scan(base.registry, base.metadata, db, _import_path(db))
