@@ -227,7 +227,7 @@ def test_detection_names_a_mongodb_client(tmp_path: Path) -> None:
     assert "data layer: MongoDB (catalogue.client)" in result.stdout
 
 
-MIXED_APP = '''
+MIXED_APP = """
 import os
 
 import sqlalchemy as sa
@@ -260,7 +260,7 @@ def create_app():
             return {"notes": connection.scalar(sa.text("SELECT count(*) FROM note"))}
 
     return app
-'''
+"""
 
 
 def test_an_extra_engine_beside_flask_sqlalchemy_is_named_and_its_endpoint_left_out(
