@@ -18,7 +18,6 @@ from flask_testkit.app_database import (
 from flask_testkit.isolation import isolated_engines
 from flask_testkit.lite_database import (
     active_extension,
-    engines_of,
     isolated_extension,
     isolated_lite_database,
     start_extension_database,
@@ -26,6 +25,7 @@ from flask_testkit.lite_database import (
 from flask_testkit.loading import configured_app
 from flask_testkit.queries import query_assertion
 from flask_testkit.session_database import active_engines
+from flask_testkit.sqlalchemy_extensions import engines_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

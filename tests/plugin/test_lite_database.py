@@ -150,7 +150,7 @@ def test_a_leak_is_caught_without_the_plugins_isolation(
     project = DataProject(pytester, app_module, "sqlite-file", monkeypatch)
     monkeypatch.setenv("TEST_DATABASE_URL", f"sqlite:///{pytester.path / 'test.db'}")
     source = """
-from flask_testkit.lite_database import engines_of, extension_of
+from flask_testkit.sqlalchemy_extensions import engines_of, extension_of
 import sqlalchemy as sa
 
 def test_scenario(app):

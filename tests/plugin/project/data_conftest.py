@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
-from flask_testkit.lite_database import engines_of, extension_of
+from flask_testkit.sqlalchemy_extensions import engines_of, extension_of
 
 
 def independent_count(app) -> int:

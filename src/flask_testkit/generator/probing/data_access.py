@@ -21,7 +21,7 @@ def layer_engines(app: Flask, scan: ModelScan | None) -> list[Any]:
     if scan is None:
         return []
     if scan.extension is not None:
-        from flask_testkit.lite_database import engines_of
+        from flask_testkit.sqlalchemy_extensions import engines_of
 
         return list(engines_of(app, scan.db).values())
     if scan.plain is not None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask
 
-from flask_testkit.lite_database import ALCHEMICAL
+from flask_testkit.sqlalchemy_extensions import ALCHEMICAL
 
 from ..reading.app_loading import AppTarget
 from ..reading.file_database import fresh_file

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.orm import Mapper, RelationshipDirection
 
-from flask_testkit.lite_database import ALCHEMICAL, LITE, extension_of
+from flask_testkit.sqlalchemy_extensions import ALCHEMICAL, LITE, extension_of
 
 from .declarative import PlainDatabase, declarative_bases, find_plain_database
 
