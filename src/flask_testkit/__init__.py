@@ -6,24 +6,41 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flask_testkit.app_database import isolated_database, testing_database
+    from flask_testkit.data_guard import blocked_databases
     from flask_testkit.isolation import isolated_engines
+    from flask_testkit.lite_database import (
+        isolated_alchemical,
+        isolated_lite_database,
+        testing_alchemical,
+        testing_lite_database,
+    )
     from flask_testkit.session_database import isolated_session, testing_engine
 
 __version__ = "0.1.0"
 
 __all__ = [
     "__version__",
+    "blocked_databases",
+    "isolated_alchemical",
     "isolated_database",
     "isolated_engines",
+    "isolated_lite_database",
     "isolated_session",
+    "testing_alchemical",
     "testing_database",
     "testing_engine",
+    "testing_lite_database",
 ]
 
 _LAZY = {
+    "blocked_databases": "flask_testkit.data_guard",
     "isolated_database": "flask_testkit.app_database",
     "testing_database": "flask_testkit.app_database",
     "isolated_engines": "flask_testkit.isolation",
+    "isolated_alchemical": "flask_testkit.lite_database",
+    "isolated_lite_database": "flask_testkit.lite_database",
+    "testing_alchemical": "flask_testkit.lite_database",
+    "testing_lite_database": "flask_testkit.lite_database",
     "isolated_session": "flask_testkit.session_database",
     "testing_engine": "flask_testkit.session_database",
 }

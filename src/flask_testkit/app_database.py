@@ -34,7 +34,9 @@ if TYPE_CHECKING:
 
 def sqlalchemy_of(app: Flask) -> Any | None:
     """The app's Flask-SQLAlchemy extension, or None when it has none."""
-    return app.extensions.get("sqlalchemy")
+    db = app.extensions.get("sqlalchemy")
+    # Flask-SQLAlchemy-Lite registers under the same name; lite_database.py handles it.
+    return db if db is None or type(db).__module__.split(".")[0] == "flask_sqlalchemy" else None
 
 
 def require_sqlalchemy(app: Flask, needed_by: str) -> Any:

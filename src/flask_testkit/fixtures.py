@@ -16,9 +16,16 @@ from flask_testkit.app_database import (
     testing_database,
 )
 from flask_testkit.isolation import isolated_engines
+from flask_testkit.lite_database import (
+    active_extension,
+    isolated_extension,
+    isolated_lite_database,
+    start_extension_database,
+)
 from flask_testkit.loading import configured_app
 from flask_testkit.queries import query_assertion
 from flask_testkit.session_database import active_engines
+from flask_testkit.sqlalchemy_extensions import engines_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -33,6 +40,7 @@ def app(request: pytest.FixtureRequest) -> Iterator[Flask]:
     """The Flask app under test (setting `flask_app`), on a fresh test database."""
     with ExitStack() as stack:
         flask_app = configured_app(request.config)
+        start_extension_database(stack, flask_app)
         if sqlalchemy_of(flask_app) is not None:
             stack.enter_context(testing_database(flask_app))
         yield flask_app
@@ -53,6 +61,11 @@ def runner(app: Flask) -> FlaskCliRunner:
 @pytest.fixture
 def db_session(request: pytest.FixtureRequest, app: Flask) -> Iterator[scoped_session[Any]]:
     """The app's own `db.session` in an app context; all the test writes is rolled back."""
+    extension = active_extension(app)
+    if extension is not None:
+        with app.app_context(), isolated_lite_database(extension) as session:
+            yield session
+        return
     db = require_sqlalchemy(app, "The db_session fixture")
     with app.app_context(), isolated_database(db) as session:
         yield session
@@ -65,6 +78,11 @@ def _flask_testkit_isolation(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
         return
     flask_app: Flask = request.getfixturevalue("app")
+    extension = active_extension(flask_app)
+    if extension is not None:
+        with isolated_extension(flask_app, extension):
+            yield
+        return
     db = sqlalchemy_of(flask_app)
     if db is not None:
         with isolated_app(flask_app, db):
@@ -77,6 +95,9 @@ def _flask_testkit_isolation(request: pytest.FixtureRequest) -> Iterator[None]:
 
 def _engines_of(app: Flask) -> Callable[[], list[Any]]:
     def engines() -> list[Any]:
+        extension = active_extension(app)
+        if extension is not None:
+            return list(engines_of(app, extension).values())
         return list(app_engines(app, require_sqlalchemy(app, "Query assertions")).values())
 
     return engines

@@ -17,10 +17,12 @@ from .errors import GeneratorError
 from .planning.auth import detect_auth
 from .planning.endpoint_plans import EndpointPlan, Planner
 from .planning.factory_specs import build_factory_specs
+from .probing.data_access import layer_engines, leave_out_touched, probe_guard
 from .probing.probe_database import Isolated, probing_database, shared_session_isolated
 from .probing.prober import Prober
 from .probing.row_trials import Loader, settle_factories
 from .reading.app_loading import AppTarget, load_app
+from .reading.data_layer import detect_data_layer
 from .reading.file_database import find_file_database
 from .reading.models import scan_models
 from .reading.routes import discover_endpoints, framework_pages
@@ -78,6 +80,16 @@ def build_suite(
     if scan is None:
         # Without SQLAlchemy, data may still live in a file the config names: tests get their own.
         target.database_file = find_file_database(app)
+    layer = detect_data_layer(
+        app,
+        root,
+        scan.library if scan else None,
+        layer_engines(app, scan),
+        target.database_file is not None,
+    )
+    if layer.unsupported:
+        # A file the config names is only the test's own if nothing else opened it already.
+        target.database_file = None
     endpoints = discover_endpoints(app)
     specs = build_factory_specs(scan, app) if scan else []
     renderer = Renderer(target, factories_module, scan, app_folder)
@@ -91,7 +103,8 @@ def build_suite(
         for folder in (out, out / "integration", out / "unit"):
             files[folder / "__init__.py"] = ""
     factories_source: str | None = None
-    notes: list[str] = []
+    renderer.unisolated = ", ".join(layer.unsupported) or None
+    notes: list[str] = [line for line in [layer.summary_line()] if line]
     with ExitStack() as stack:
         probe_app, isolated = stack.enter_context(probing_database(scan, target))
         factories = None
@@ -106,13 +119,15 @@ def build_suite(
             factories = _import_factories(factories_source, folder)
             # Probes share the session the generated tests share, as the suite's db_session does.
             isolated = isolation(factories)
-        prober = Prober(probe_app, isolated, factories, options.timeout)
+        guard = probe_guard(probe_app, scan, target)
+        prober = Prober(probe_app, isolated, factories, options.timeout, guard)
         auth, auth_notes = detect_auth(probe_app, scan, endpoints, prober)
         notes += auth_notes
         prober.auth = auth
         planner = Planner(scan, prober, auth)
         plans = [planner.plan(endpoint) for endpoint in endpoints]
         _add_not_allowed(planner, plans)
+        leave_out_touched(plans, prober.touched)
         checks = collect_checks(scan, factories, isolated) if scan and factories else []
     if factories_source is not None:
         files[out / "factories.py"] = factories_source

@@ -10,6 +10,8 @@ from typing import Any
 
 from flask import Flask
 
+from flask_testkit.sqlalchemy_extensions import ALCHEMICAL
+
 from ..reading.app_loading import AppTarget
 from ..reading.file_database import fresh_file
 from ..reading.models import ModelScan
@@ -30,6 +32,10 @@ def probing_database(scan: ModelScan | None, target: AppTarget) -> Iterator[tupl
     elif scan is None:
         app = target.build()
         yield app, lambda: _app_context_only(app)
+    elif scan.extension is not None:
+        app = target.build()
+        with extension_database(app, scan) as db:
+            yield app, lambda: _extension_isolated(app, db)
     elif scan.plain is not None:
         from flask_testkit import testing_engine
 
@@ -70,4 +76,21 @@ def _db_isolated(app: Flask, db: Any) -> Iterator[Any]:
     from flask_testkit import isolated_database
 
     with app.app_context(), isolated_database(db) as session:
+        yield session
+
+
+def extension_database(app: Flask, scan: ModelScan) -> AbstractContextManager[Any]:
+    """The test database of a Flask-SQLAlchemy-Lite or Alchemical app, as the suite opens it."""
+    from flask_testkit import testing_alchemical, testing_lite_database
+
+    if scan.extension == ALCHEMICAL:
+        return testing_alchemical(app, scan.db, default_url="sqlite://")
+    return testing_lite_database(app, scan.metadata, default_url="sqlite://")
+
+
+@contextmanager
+def _extension_isolated(app: Flask, db: Any) -> Iterator[Any]:
+    from flask_testkit import isolated_lite_database
+
+    with app.app_context(), isolated_lite_database(db) as session:
         yield session

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from types import ModuleType
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
 from werkzeug.exceptions import HTTPException
+
+from flask_testkit.data_guard import Refused
 
 from ..cases import Case, Outcome, Request
 from ..code import Code
@@ -27,9 +29,13 @@ class Prober:
         isolated: Callable[[], AbstractContextManager[Any]],
         factories: ModuleType | None,
         timeout: float = 2.0,
+        guard: Callable[[], AbstractContextManager[Refused]] | None = None,
     ) -> None:
         self.app = app
         self.isolated = isolated
+        # Refuses every database but the test one; what it refused, by endpoint, leaves it out.
+        self.guard = guard or (lambda: nullcontext(Refused()))
+        self.touched: dict[str, list[str]] = {}
         self.factories = factories
         self.timeout = timeout
         self.auth: Any = None  # set once authentication is known (an AuthSpec)
@@ -68,8 +74,11 @@ class Prober:
 
     def _once(self, case: Case, earlier: list[type[Any]]) -> tuple[Outcome, list[type[Any]]]:
         self._handled = None
-        with self.isolated() as session:
-            return self._run(case, session, earlier)
+        with self.isolated() as session, self.guard() as refused:
+            result = self._run(case, session, earlier)
+        if refused.targets:
+            self.touched.setdefault(case.endpoint.label, []).extend(refused.targets)
+        return result
 
     def _run(
         self, case: Case, session: Any, earlier: list[type[Any]]

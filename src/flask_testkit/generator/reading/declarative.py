@@ -54,6 +54,11 @@ def find_plain_database(root: Path) -> PlainDatabase | None:
     return PlainDatabase(base, base_import, session, session_import)
 
 
+def declarative_bases(root: Path) -> list[tuple[tuple[str, str], Any]]:
+    """The declarative bases with mapped classes in the app's modules, the likeliest first."""
+    return sorted(_owners(app_modules(root), _is_base), key=lambda entry: _rank(entry[0]))
+
+
 def _is_base(value: Any) -> bool:
     # isinstance() first: module-level proxies such as flask.request raise on any attribute.
     if not isinstance(value, type):

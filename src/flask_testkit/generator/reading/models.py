@@ -13,7 +13,9 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.orm import Mapper, RelationshipDirection
 
-from .declarative import PlainDatabase, find_plain_database
+from flask_testkit.sqlalchemy_extensions import ALCHEMICAL, LITE, extension_of
+
+from .declarative import PlainDatabase, declarative_bases, find_plain_database
 
 
 @dataclass
@@ -93,6 +95,17 @@ class ModelScan:
     models: list[ModelInfo]
     association_tables: list[str]
     plain: PlainDatabase | None = None
+    # "Flask-SQLAlchemy-Lite" or "Alchemical": `db` is that extension; models on `base_import`.
+    extension: str | None = None
+    base_import: tuple[str, str] | None = None
+    metadata: sa.MetaData | None = None
+
+    @property
+    def library(self) -> str:
+        """The library the suite isolates, as the summary names it."""
+        if self.extension:
+            return self.extension
+        return "SQLAlchemy" if self.plain is not None else "Flask-SQLAlchemy"
 
     @property
     def imports(self) -> list[tuple[str, str]]:
@@ -101,7 +114,10 @@ class ModelScan:
             module, name = self.plain.session_import
             alias = f"{name} as {self.session_name}" if name != self.session_name else name
             return [(module, alias), self.plain.base_import]
-        return [self.db_import] if self.db_import else []
+        found = [self.db_import] if self.db_import else []
+        if self.extension == LITE and self.base_import and self.base_import not in found:
+            found.append(self.base_import)
+        return found
 
     @property
     def session_name(self) -> str:
@@ -115,6 +131,9 @@ class ModelScan:
 
 def scan_models(app: Flask, root: Path) -> ModelScan | None:
     """The app's models in dependency order, or None when it has no SQLAlchemy models."""
+    found = extension_of(app)
+    if found is not None:
+        return _scan_extension(app, root, *found)
     db = app.extensions.get("sqlalchemy")
     if db is not None:
         return _scan(db.Model.registry, db.metadata, db, _import_path(db))
@@ -122,6 +141,25 @@ def scan_models(app: Flask, root: Path) -> ModelScan | None:
     if plain is None:
         return None
     return _scan(plain.base.registry, plain.base.metadata, None, None, plain)
+
+
+def _scan_extension(app: Flask, root: Path, library: str, db: Any) -> ModelScan | None:
+    """A Flask-SQLAlchemy-Lite app (models on a plain base) or an Alchemical one (`db.Model`)."""
+    base_import: tuple[str, str] | None = None
+    if library == ALCHEMICAL:
+        base = db.Model  # the suite reaches its tables through `db` itself
+    else:
+        bases = declarative_bases(root)
+        # Async engines are not isolated, so the suite gets no database fixtures at all (the
+        # plugin refuses them too); data_layer.py names them.
+        if not bases or app.config.get("SQLALCHEMY_ASYNC_ENGINES"):
+            return None
+        base_import, base = bases[0]
+    scan = _scan(base.registry, base.metadata, db, _import_path(db))
+    scan.extension = library
+    scan.base_import = base_import
+    scan.metadata = base.metadata
+    return scan
 
 
 def _scan(
@@ -231,7 +269,7 @@ def _import_path(obj: object) -> tuple[str, str] | None:
     found = []
     for module_name, module in list(sys.modules.items()):
         namespace = getattr(module, "__dict__", None)
-        if not namespace or module_name.startswith(("flask_sqlalchemy", "_")):
+        if not namespace or module_name.startswith(("flask_sqlalchemy", "alchemical", "_")):
             continue
         for name, value in list(namespace.items()):
             if value is obj and not name.startswith("_"):

@@ -41,6 +41,8 @@ class Renderer:
         self.scan = scan
         # Set when the suite lives outside the app's folder: the path from the suite to the app.
         self.app_folder = app_folder
+        # What keeps data the suite cannot isolate: its tests then keep every database closed.
+        self.unisolated: str | None = None
         self.first_party = {target.module.split(".")[0], factories_module.split(".")[0]}
         for module, _ in scan.imports if scan else []:
             self.first_party.add(module.split(".")[0])
@@ -77,10 +79,12 @@ class Renderer:
             imports.add(module, f"{name} as flask_app" if name != "flask_app" else name)
             build = "flask_app"
         scan = self.scan
+        extension = _extension_key(scan)
         if scan is not None:
             plain = scan.plain is not None
-            imports.add("flask_testkit", "isolated_session" if plain else "isolated_database")
-            imports.add("flask_testkit", "testing_engine" if plain else "testing_database")
+            isolated, testing = _HELPERS[extension or ("plain" if plain else "")]
+            imports.add("flask_testkit", isolated)
+            imports.add("flask_testkit", testing)
             for module, name in scan.imports:
                 imports.add(module, name)
             if shares_a_session(scan):
@@ -97,7 +101,13 @@ class Renderer:
             "isolated_name": SHARED_SESSION if scan and shares_a_session(scan) else "",
             "base_name": scan.plain.base_import[1] if scan and scan.plain else "",
             "auth": auth,
+            "extension": extension,
+            "unisolated": self.unisolated if scan is None else None,
         }
+        if scan is not None and scan.base_import and extension == "lite":
+            context["base_name"] = scan.base_import[1]
+        if scan is None and self.unisolated:
+            imports.add("flask_testkit", "blocked_databases")
         if auth is not None:
             imports.add(self.factories_module, auth.user_factory)
             for source, extra in auth.imports:
@@ -157,6 +167,7 @@ class Renderer:
             specs=specs,
             password_specs=password_specs,
             session_binding=_session_binding(scan),
+            session_attribute=session_attribute(scan),
             shared_session=SHARED_SESSION if shares_a_session(scan) else "",
             maker=scan.session_name,
             password=_password(),
@@ -173,8 +184,31 @@ def shares_a_session(scan: ModelScan) -> bool:
     return scan.plain is not None and not scan.plain.is_scoped
 
 
+# The isolating and the test-database helpers a conftest imports, by data layer.
+_HELPERS = {
+    "": ("isolated_database", "testing_database"),
+    "plain": ("isolated_session", "testing_engine"),
+    "lite": ("isolated_lite_database", "testing_lite_database"),
+    "alchemical": ("isolated_alchemical", "testing_alchemical"),
+}
+
+
+def _extension_key(scan: ModelScan | None) -> str:
+    if scan is None or scan.extension is None:
+        return ""
+    return "alchemical" if scan.extension == "Alchemical" else "lite"
+
+
+def session_attribute(scan: ModelScan) -> str:
+    """The factory option that names the session: a callable one where it needs an app context."""
+    return "sqlalchemy_session_factory" if scan.extension else "sqlalchemy_session"
+
+
 def _session_binding(scan: ModelScan) -> str:
     """What the base factory adds its rows to."""
+    if scan.extension is not None:
+        # The extension's session lives in the app context, which exists only inside a test.
+        return f"lambda: {scan.session_name}.session"
     if scan.plain is None:
         return f"{scan.session_name}.session"
     return SHARED_SESSION if shares_a_session(scan) else scan.session_name
