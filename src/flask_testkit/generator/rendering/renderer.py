@@ -97,6 +97,11 @@ class Renderer:
             "isolated_name": SHARED_SESSION if scan and shares_a_session(scan) else "",
             "base_name": scan.plain.base_import[1] if scan and scan.plain else "",
             "auth": auth,
+            "environment": [setting.line for setting in self.target.environment],
+            "app_files": [
+                (setting.key, setting.source, setting.is_folder) for setting in self.target.files
+            ],
+            "app_folders": any(setting.is_folder for setting in self.target.files),
         }
         if auth is not None:
             imports.add(self.factories_module, auth.user_factory)
@@ -209,7 +214,7 @@ def format_sources(files: dict[Path, str], project_root: Path) -> dict[Path, str
         name = str(path)
         fixed = source
         result = subprocess.run(
-            [*command, "format", "--quiet", "--stdin-filename", name, "-"],
+            [*command, "format", "--no-cache", "--quiet", "--stdin-filename", name, "-"],
             input=fixed,
             capture_output=True,
             text=True,
@@ -228,7 +233,7 @@ def tidy_written(paths: list[Path], cwd: Path) -> None:
         return
     for arguments in (["check", "--select", "I", "--fix", "--exit-zero"], ["format"]):
         subprocess.run(
-            [*command, *arguments, "--quiet", *python_files],
+            [*command, *arguments, "--no-cache", "--quiet", *python_files],
             cwd=cwd,
             capture_output=True,
             check=False,
