@@ -118,8 +118,12 @@ def test_init_leaves_the_app_tree_byte_for_byte_unchanged(
     assert run.init.returncode == 0, run.init.stderr
     # The app logs, makes its instance folder, uploads and index, and an SQLite file as it
     # starts, and writes uploads and its audit log on a request; none of it lands in its tree.
-    assert sorted(hashes) == ["gallery/__init__.py"]
-    assert folders == ["gallery"]
+    assert sorted(hashes) == [
+        "gallery/__init__.py",
+        "gallery/avatars/.gitkeep",
+        "gallery/data/captions.json",
+    ]
+    assert folders == ["gallery", "gallery/avatars", "gallery/data"]
 
 
 def test_generated_suite_gives_each_test_its_own_folders(
@@ -129,12 +133,18 @@ def test_generated_suite_gives_each_test_its_own_folders(
     assert run.tests.returncode == 0, run.tests.stdout[-3000:]
     assert run.ruff_problems() == ""
     conftest = run.read("tests/conftest.py")
-    for key in ("UPLOAD_FOLDER", "SEARCH_INDEX_DIR", "AUDIT_LOG_FILE"):
-        assert f'monkeypatch.setitem(app.config, "{key}"' in conftest.replace("(\n        ", "(")
-    assert "UPLOAD_FOLDER, SEARCH_INDEX_DIR, AUDIT_LOG_FILE" in run.init.stdout
-    # The upload test ran, and wrote to its tmp_path, not to the app's own folders.
-    assert 'client.post("/pictures"' in run.read("tests/integration/test_gallery_api.py")
+    settings = conftest.replace("(\n        ", "(")
+    # Folders the app makes, and one the project keeps that the app wrote to while probed.
+    for key in ("UPLOAD_FOLDER", "SEARCH_INDEX_DIR", "AUDIT_LOG_FILE", "AVATAR_FOLDER"):
+        assert f'monkeypatch.setitem(app.config, "{key}"' in settings
+    # Data the app only reads stays where it is.
+    assert "CAPTIONS_FILE" not in conftest
+    assert "UPLOAD_FOLDER, SEARCH_INDEX_DIR, AUDIT_LOG_FILE, AVATAR_FOLDER" in run.init.stdout
+    # The upload tests ran, and wrote to their tmp_path, not to the app's own folders.
+    source = run.read("tests/integration/test_gallery_api.py")
+    assert 'client.post("/pictures"' in source and 'client.put("/avatars/' in source
     assert list((run.root / "gallery" / "uploads").iterdir()) == []
+    assert [p.name for p in (run.root / "gallery" / "avatars").iterdir()] == [".gitkeep"]
     assert not (run.root / "gallery" / "audit.log").exists()
 
 

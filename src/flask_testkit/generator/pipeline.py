@@ -25,7 +25,7 @@ from .probing.probe_database import (
 )
 from .probing.prober import Prober
 from .probing.sandbox import network_blocked
-from .reading.app_files import scratch_copy
+from .reading.app_files import ScratchCopy, scratch_copy
 from .reading.app_loading import AppTarget, load_app
 from .reading.builds import development_rules, rebuild_differs
 from .reading.environment import conftest_environment, recording_environment
@@ -84,7 +84,7 @@ def build_suite(
     ):
         # As `flask run` does: .flaskenv and .env (with python-dotenv), without overriding.
         load_dotenv()
-        suite = _build_suite(options, copy.copy, reads, force, update, dry_run)
+        suite = _build_suite(options, copy, reads, force, update, dry_run)
         target = suite.target
         assert target is not None
         suite.files = format_sources(suite.files, target.root)
@@ -94,12 +94,13 @@ def build_suite(
 
 def _build_suite(
     options: Options,
-    loaded_from: Path,
+    copy: ScratchCopy,
     reads: dict[str, str],
     force: bool,
     update: bool,
     dry_run: bool,
 ) -> Suite:
+    loaded_from = copy.copy
     app, target = load_app(options.app, loaded_from)
     setup = []
     if target.loaded_root.is_relative_to(loaded_from):
@@ -138,7 +139,7 @@ def _build_suite(
     factories_source = renderer.factories(specs) if scan else None
     notes: list[str] = []
     with ExitStack() as stack:
-        probe_app, isolated = stack.enter_context(probing_database(scan, target, app))
+        probe_app, isolated = stack.enter_context(probing_database(scan, target, app, copy))
         endpoints = discover_endpoints(probe_app)
         left_out = development_rules(app, probe_app) + development_pages(probe_app)
         factories = _import_factories(factories_source, stack) if factories_source else None

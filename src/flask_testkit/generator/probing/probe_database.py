@@ -15,7 +15,7 @@ from sqlalchemy.exc import ArgumentError
 from flask_testkit import settings as plugin_settings
 
 from ..errors import GeneratorError
-from ..reading.app_files import file_settings, point_into
+from ..reading.app_files import ScratchCopy, file_settings, point_into, written_settings
 from ..reading.app_loading import AppTarget
 from ..reading.builds import build_for_probes
 from ..reading.file_database import fresh_file
@@ -51,15 +51,21 @@ def allowed_database_address(url: str | None = None) -> Allowed:
 
 @contextmanager
 def probing_database(
-    scan: ModelScan | None, target: AppTarget, first: Flask
+    scan: ModelScan | None, target: AppTarget, first: Flask, copy: ScratchCopy
 ) -> Iterator[tuple[Flask, Isolated]]:
     """The app built for probing, and a block in which all it writes is rolled back."""
     with _probing_database(scan, target, first) as (app, isolated):
         skip = {target.database_file.key} if target.database_file else set()
-        target.files = file_settings(app, target.loaded_root, skip)
+        original = dict(app.config)
+        target.files = file_settings(app, copy, skip)
         with tempfile.TemporaryDirectory(prefix="ftk-files-") as folder:
             point_into(app, target.files, Path(folder))
             yield app, isolated
+            # Folders the project has and the app wrote to while probed: tests get their own too.
+            current = dict(app.config)
+            app.config.update(original)
+            target.files += written_settings(app, copy, skip | {s.key for s in target.files})
+            app.config.update(current)
 
 
 @contextmanager

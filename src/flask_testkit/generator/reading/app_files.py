@@ -84,6 +84,7 @@ class FileSetting:
     key: str
     is_folder: bool
     name: str
+    path: Path  # where the app's config pointed it, in the copy
 
     @property
     def source(self) -> str:
@@ -91,8 +92,37 @@ class FileSetting:
         return f"tmp_path / {self.name!r}"
 
 
-def file_settings(app: Flask, root: Path, skip: set[str]) -> list[FileSetting]:
-    """Config keys that name a folder or file in the app's tree (or one that exists elsewhere)."""
+def file_settings(app: Flask, copy: ScratchCopy, skip: set[str]) -> list[FileSetting]:
+    """Config keys naming a folder or file the app made: one the user's tree does not have.
+
+    A file or folder the project already has (data the app reads, a folder kept in git) is
+    left alone here; `written_settings` finds out after probing whether the app wrote to it.
+    """
+    return [s for s in _path_settings(app, copy.copy, skip) if not copy.to_real(s.path).exists()]
+
+
+def written_settings(app: Flask, copy: ScratchCopy, skip: set[str]) -> list[FileSetting]:
+    """Config keys naming a folder or file the project has, which the app changed in the copy."""
+    return [
+        setting
+        for setting in _path_settings(app, copy.copy, skip)
+        if copy.to_real(setting.path).exists()
+        and _differs(setting.path, copy.to_real(setting.path))
+    ]
+
+
+def _differs(copied: Path, real: Path) -> bool:
+    if copied.is_file() or real.is_file():
+        return not (copied.is_file() and real.is_file()) or copied.read_bytes() != real.read_bytes()
+    if not copied.is_dir():
+        return True
+    names = {p.name for p in copied.iterdir()}
+    if names != {p.name for p in real.iterdir()}:
+        return True
+    return any(_differs(copied / name, real / name) for name in names)
+
+
+def _path_settings(app: Flask, root: Path, skip: set[str]) -> list[FileSetting]:
     found = []
     defaults = set(app.default_config)
     for key, value in app.config.items():
@@ -104,12 +134,24 @@ def file_settings(app: Flask, root: Path, skip: set[str]) -> list[FileSetting]:
         if "://" in text or not text.strip() or key.endswith("URL"):
             continue
         path = Path(text) if os.path.isabs(text) else root / text
-        inside = path.resolve().is_relative_to(root.resolve())
-        if not inside and not (os.path.isabs(text) and path.exists() and path != Path("/")):
+        if not _names_a_path(text, path, root):
             continue
         is_folder = path.is_dir() or not path.suffix
-        found.append(FileSetting(key, is_folder, key.lower() if is_folder else path.name))
+        name = key.lower() if is_folder else path.name
+        found.append(FileSetting(key, is_folder, name, path.resolve()))
     return found
+
+
+def _names_a_path(text: str, path: Path, root: Path) -> bool:
+    """True when a value names a file or folder: one that exists, or a file in a folder that does.
+
+    Values such as a log level ("INFO"), a date format ("%Y/%m/%d") or a URL path ("/docs")
+    are left alone: they name nothing on disk.
+    """
+    if path.exists():
+        return path != Path("/")
+    looks_like_one = bool(path.suffix) or (os.sep in text and path.is_relative_to(root))
+    return looks_like_one and path.parent.is_dir() and path.parent != Path("/")
 
 
 def point_into(app: Flask, settings: list[FileSetting], folder: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sqlite3
@@ -19,6 +20,8 @@ def create_app() -> Flask:
         UPLOAD_FOLDER=str(HERE / "uploads"),
         SEARCH_INDEX_DIR=str(HERE / "index"),
         AUDIT_LOG_FILE=str(HERE / "audit.log"),
+        AVATAR_FOLDER=str(HERE / "avatars"),  # kept in the project, written on a request
+        CAPTIONS_FILE=str(HERE / "data" / "captions.json"),  # data the app only reads
     )
     os.makedirs(app.instance_path, exist_ok=True)
     for key in ("UPLOAD_FOLDER", "SEARCH_INDEX_DIR"):
@@ -47,5 +50,20 @@ def create_app() -> Flask:
         with open(app.config["AUDIT_LOG_FILE"], "a") as log:
             log.write(f"uploaded {name}\n")
         return {"name": name}, 201
+
+    @app.get("/captions/<name>")
+    def caption(name: str) -> dict[str, str]:
+        captions = json.loads(Path(app.config["CAPTIONS_FILE"]).read_text())
+        if name not in captions:
+            abort(404)
+        return {"name": name, "caption": captions[name]}
+
+    @app.put("/avatars/<name>")
+    def set_avatar(name: str) -> tuple[dict[str, str], int]:
+        safe = secure_filename(name)
+        if not safe:
+            abort(400)
+        (Path(app.config["AVATAR_FOLDER"]) / f"{safe}.png").write_bytes(request.get_data())
+        return {"avatar": f"{safe}.png"}, 201
 
     return app
