@@ -6,8 +6,10 @@ import re
 
 import pytest
 from app_runs import AppRun, init_and_run, init_sample, run_suite
+from flask import Flask
 
 from flask_testkit.generator.reading.environment import conftest_environment
+from flask_testkit.generator.reading.routes import development_pages, discover_endpoints
 
 
 @pytest.fixture(scope="module")
@@ -157,3 +159,17 @@ def test_conftest_values(name: str, value: str, written: str, why: str) -> None:
 def test_variables_of_flask_and_the_shell_are_not_repeated() -> None:
     reads = {"FLASK_DEBUG": "1", "HOME": "/root", "TEST_DATABASE_URL": "sqlite://", "X": "1"}
     assert [setting.name for setting in conftest_environment(reads)] == ["X"]
+
+
+def test_pages_of_a_debug_toolbar_get_no_tests_and_are_named() -> None:
+    app = Flask(__name__)
+
+    def toolbar_page() -> str:
+        return "toolbar"
+
+    toolbar_page.__module__ = "flask_debugtoolbar.views"  # as Flask-DebugToolbar's own views are
+    app.add_url_rule("/_debug_toolbar/views/<key>", "_debug_toolbar.view", toolbar_page)
+    app.add_url_rule("/items", "items", lambda: "items")
+
+    assert [endpoint.rule for endpoint in discover_endpoints(app)] == ["/items"]
+    assert development_pages(app) == ["/_debug_toolbar/views/<key>"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -69,12 +70,13 @@ def scratch_copy(root: Path, leave_out: Path | None = None) -> Iterator[ScratchC
             return ignored
 
         shutil.copytree(root, copy, symlinks=True, ignore=ignore)
-        previous = Path.cwd()
+        previous, path = Path.cwd(), list(sys.path)
         os.chdir(copy)
         try:
             yield ScratchCopy(root, copy)
         finally:
             os.chdir(previous)
+            sys.path[:] = [entry for entry in sys.path if entry in path]
 
 
 @dataclass(frozen=True)

@@ -176,6 +176,13 @@ def _import_root(module: ModuleType, module_name: str) -> Path:
 def _load_error(spec: str, cause: BaseException | None) -> str:
     if isinstance(cause, NoAppException):
         return _first_line(str(cause), spec)
+    if isinstance(cause, OSError) and "sockets are blocked" in str(cause):
+        service = str(cause).partition(": sockets are blocked")[0]
+        return (
+            f"the app {spec!r} connects to {service} while it is built, and init allows no"
+            " connection but the test database's. Connect on first use instead, or pass --app"
+            " with a configuration that does not."
+        )
     what = f"{type(cause).__name__}: {cause}" if cause else "it failed"
     return (
         f"the app {spec!r} failed to build: {what}."
