@@ -47,10 +47,11 @@ def init_sample(
 
 
 def run_suite(
-    root: Path, name: str, unset: tuple[str, ...] = ()
+    root: Path, name: str, unset: tuple[str, ...] = (), extra: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """A plain `pytest tests/` on the generated suite, with the named variables not exported."""
+    """A plain `pytest tests/` on the generated suite, variables in unset not exported."""
     env = {k: v for k, v in subprocess_env(name).items() if k not in unset}
+    env.update(extra or {})
     return run_pytest(root, "tests/", "-q", suffix=name, env=env)
 
 

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from app_runs import AppRun, init_and_run, init_sample, run_suite
 from flask import Flask
 
+from flask_testkit.generator.reading.builds import rebuild_differs
 from flask_testkit.generator.reading.environment import conftest_environment
 from flask_testkit.generator.reading.routes import development_pages, discover_endpoints
+from flask_testkit.loading import load_app
+from flask_testkit.settings import Setting
+
+_DEBUG = {"FLASK_DEBUG": "1"}
 
 
 @pytest.fixture(scope="module")
@@ -20,8 +26,14 @@ def first_import(tmp_path_factory: pytest.TempPathFactory) -> AppRun:
 
 @pytest.fixture(scope="module")
 def debug_config(tmp_path_factory: pytest.TempPathFactory) -> AppRun:
-    """A factory that defaults to its development config, with a page mounted only in debug."""
-    return init_and_run("debug_config_app", "blog:create_app()", tmp_path_factory.mktemp("b"))
+    """A factory that defaults to its development config, with a page mounted only in debug.
+
+    FLASK_DEBUG is exported for init and for the suite, as its .flaskenv does for `flask run`:
+    it would turn debug mode on in the testing build too.
+    """
+    destination = tmp_path_factory.mktemp("b")
+    root, init = init_sample("debug_config_app", "blog:create_app()", destination, _DEBUG)
+    return AppRun(root, init, run_suite(root, "debug_config_app", extra=_DEBUG))
 
 
 @pytest.fixture(scope="module")
@@ -75,8 +87,17 @@ def test_non_reentrant_factory_is_probed_with_the_one_app_it_builds(first_import
 
 def test_factory_taking_a_config_name_is_probed_in_its_testing_config(debug_config: AppRun) -> None:
     _passes(debug_config)
-    assert 'application = create_app("testing")' in debug_config.read("tests/conftest.py")
-    assert 'configuration: create_app("testing"), then TESTING=True' in debug_config.init.stdout
+    conftest = debug_config.read("tests/conftest.py")
+    assert 'application = create_app("testing")' in conftest
+    assert 'configuration: create_app("testing"), then TESTING=True\n' in debug_config.init.stdout
+
+
+def test_the_shells_debug_switch_is_unset_by_the_conftest(debug_config: AppRun) -> None:
+    conftest = debug_config.read("tests/conftest.py")
+    assert conftest.index('os.environ.pop("FLASK_DEBUG", None)') < conftest.index("from blog")
+    assert "unset by the conftest, as for the testing build: FLASK_DEBUG" in (
+        debug_config.init.stdout
+    )
 
 
 def test_missing_form_field_in_a_debug_app_stays_a_400_expectation(debug_config: AppRun) -> None:
@@ -173,3 +194,50 @@ def test_pages_of_a_debug_toolbar_get_no_tests_and_are_named() -> None:
 
     assert [endpoint.rule for endpoint in discover_endpoints(app)] == ["/items"]
     assert development_pages(app) == ["/_debug_toolbar/views/<key>"]
+
+
+EXTENSION_ON_FIRST_BUILD = """\
+from flask import Flask
+
+_built = []
+
+
+def create_app():
+    app = Flask(__name__)
+    if not _built:
+        app.extensions["mailer"] = object()
+    _built.append(app)
+    return app
+"""
+REENTRANT = """\
+from flask import Flask
+
+
+def create_app():
+    app = Flask(__name__)
+    app.extensions["mailer"] = object()
+    app.add_url_rule("/", "home", lambda: "home")
+    return app
+"""
+
+
+def _second_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str, source: str
+) -> str | None:
+    (tmp_path / f"{module}.py").write_text(source)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    spec = f"{module}:create_app()"
+    return rebuild_differs(spec, load_app(Setting(spec, "--app")))
+
+
+def test_extension_set_up_on_the_first_build_only_is_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    found = _second_build(tmp_path, monkeypatch, "builds_extension_once", EXTENSION_ON_FIRST_BUILD)
+    assert found == "a second build lacks the extensions mailer, set up on first import"
+
+
+def test_reentrant_factory_builds_the_same_app_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _second_build(tmp_path, monkeypatch, "builds_reentrant", REENTRANT) is None

@@ -194,6 +194,9 @@ def _build_suite(
 def _setup_lines(target: AppTarget, refused: list[str], earlier: list[str]) -> list[str]:
     """How init ran the app: its build, what the conftest sets, the connections it refused."""
     lines = [f"configuration: {target.configuration}"]
+    if target.unset_environment:
+        names = ", ".join(target.unset_environment)
+        lines.append(f"unset by the conftest, as for the testing build: {names}")
     if target.environment:
         variables = ", ".join(f"{env.name} ({env.why})" for env in target.environment)
         lines.append(f"set by the conftest before it imports the app: {variables}")

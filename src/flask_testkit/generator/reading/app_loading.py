@@ -60,6 +60,7 @@ class AppTarget:
     debug_off: bool = False
     loaded_root: Path = Path()
     environment: list[EnvSetting] = field(default_factory=list)
+    unset_environment: list[str] = field(default_factory=list)  # the shell's debug switches
     files: list[FileSetting] = field(default_factory=list)
 
     @property

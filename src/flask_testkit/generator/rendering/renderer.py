@@ -98,6 +98,7 @@ class Renderer:
             "base_name": scan.plain.base_import[1] if scan and scan.plain else "",
             "auth": auth,
             "environment": [setting.line for setting in self.target.environment],
+            "unset_environment": self.target.unset_environment,
             "app_files": [
                 (setting.key, setting.source, setting.is_folder) for setting in self.target.files
             ],
