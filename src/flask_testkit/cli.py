@@ -82,7 +82,7 @@ def init_command(app_spec: str, **options: Any) -> None:
 testkit_group = AppGroup("testkit", help="flask-testkit commands for this app.")
 
 
-@testkit_group.command("init")
+@testkit_group.command("init", with_appcontext=False)
 @_with_options
 @click.pass_context
 def flask_init_command(ctx: click.Context, /, **options: Any) -> None:

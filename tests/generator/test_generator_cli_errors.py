@@ -30,6 +30,14 @@ from flask import Flask
 def create_app():
     raise RuntimeError("DATABASE_URL is not set")
 """
+CONNECTS_WHILE_BUILT = """\
+import socket
+
+from flask import Flask
+
+app = Flask(__name__)
+socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+"""
 PLAIN_APP = """\
 from flask import Flask
 
@@ -91,8 +99,22 @@ def invoke(root: Path, module: str, source: str, *args: str) -> tuple[int, str, 
             "Error: the app 'cli_fails_to_build:create_app()' failed to build: RuntimeError: "
             "DATABASE_URL is not set. Fix the error (try `flask --app ... routes`) and run again.",
         ),
+        (
+            "cli_connects",
+            CONNECTS_WHILE_BUILT,
+            "cli_connects",
+            "Error: the app 'cli_connects' connects to redis at 127.0.0.1:6379 while it is built,"
+            " and init allows no connection but the test database's. Connect on first use"
+            " instead, or pass --app with a configuration that does not.",
+        ),
     ],
-    ids=["not-a-flask-app", "import-fails", "factory-needs-arguments", "factory-raises"],
+    ids=[
+        "not-a-flask-app",
+        "import-fails",
+        "factory-needs-arguments",
+        "factory-raises",
+        "connects-on-loopback-while-built",
+    ],
 )
 def test_bad_app_is_one_line_and_writes_nothing(
     tmp_path: Path, module: str, source: str, app_spec: str, message: str

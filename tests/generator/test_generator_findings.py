@@ -22,7 +22,10 @@ def journal(tmp_path_factory: pytest.TempPathFactory) -> GeneratedSuite:
 
 
 def test_route_that_reaches_the_network_is_reported_not_tested(no_db: GeneratedSuite) -> None:
-    assert "GET /api/rates: it tries to reach the network (rates.example.com)" in no_db.init.stdout
+    assert (
+        "GET /api/rates: it needs a network service: https at rates.example.com:443"
+        in no_db.init.stdout
+    )
     assert 'client.get("/api/rates")' not in no_db.read("tests/integration/test_calc_api.py")
 
 

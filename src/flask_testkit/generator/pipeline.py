@@ -13,19 +13,31 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from flask.cli import load_dotenv
+
 from .errors import GeneratorError
 from .planning.auth import detect_auth
 from .planning.endpoint_plans import EndpointPlan, Planner
 from .planning.factory_specs import build_factory_specs
 from .probing.data_access import layer_engines, leave_out_touched, probe_guard
-from .probing.probe_database import Isolated, probing_database, shared_session_isolated
+from .probing.probe_database import (
+    Isolated,
+    allowed_database_address,
+    probing_database,
+    shared_session_isolated,
+    with_own_files,
+)
 from .probing.prober import Prober
 from .probing.row_trials import Loader, settle_factories
+from .probing.sandbox import network_blocked
+from .reading.app_files import ScratchCopy, scratch_copy
 from .reading.app_loading import AppTarget, load_app
+from .reading.builds import development_rules, rebuild_differs
 from .reading.data_layer import detect_data_layer
+from .reading.environment import conftest_environment, recording_environment
 from .reading.file_database import find_file_database
 from .reading.models import scan_models
-from .reading.routes import discover_endpoints, framework_pages
+from .reading.routes import development_pages, discover_endpoints, framework_pages
 from .rendering.model_tests import collect_checks, untested_methods
 from .rendering.renderer import SHARED_SESSION, Renderer, format_sources
 from .rendering.suite_files import factory_tests, integration_files, model_tests
@@ -55,6 +67,7 @@ class Suite:
     root: Path = Path()
     probes: int = 0
     model_methods: list[str] = field(default_factory=list)
+    setup: list[str] = field(default_factory=list)  # how init ran the app, and what it kept out
 
     @property
     def test_count(self) -> int:
@@ -65,8 +78,46 @@ class Suite:
 def build_suite(
     options: Options, force: bool = False, update: bool = False, dry_run: bool = False
 ) -> Suite:
-    """Everything `init` writes, as path -> source."""
-    app, target = load_app(options.app, options.root)
+    """Everything `init` writes, as path -> source; the app runs in a copy, with no sockets."""
+    out = options.out if options.out.is_absolute() else (options.root / options.out).resolve()
+    # The app is loaded and probed from a scratch copy of the project, so whatever it writes
+    # (logs, instance/, uploads, bytecode) lands there; every socket but the test database's
+    # is refused, loopback included.
+    with (
+        scratch_copy(options.root, leave_out=out) as copy,
+        network_blocked(allowed_database_address()) as refused,
+        recording_environment(copy.copy) as reads,
+    ):
+        # As `flask run` does: .flaskenv and .env (with python-dotenv), without overriding.
+        load_dotenv()
+        suite = _build_suite(options, copy, reads, force, update, dry_run)
+        target = suite.target
+        assert target is not None
+        suite.files = format_sources(suite.files, target.root)
+    suite.setup = _setup_lines(target, refused, suite.setup)
+    return suite
+
+
+def _build_suite(
+    options: Options,
+    copy: ScratchCopy,
+    reads: dict[str, str],
+    force: bool,
+    update: bool,
+    dry_run: bool,
+) -> Suite:
+    loaded_from = copy.copy
+    app, target = load_app(options.app, loaded_from)
+    setup = []
+    if target.loaded_root.is_relative_to(loaded_from):
+        target.root = options.root.resolve() / target.loaded_root.relative_to(loaded_from)
+    else:
+        setup.append(
+            f"the app was imported from {target.loaded_root}, not from a copy of this folder:"
+            " files it writes while it starts may land there"
+        )
+    if target.is_factory:
+        target.single_build = rebuild_differs(options.app, app)
     root = target.root
     out = options.out if options.out.is_absolute() else (options.root / options.out).resolve()
     # A dry run writes nothing, so it may show the diff against files that exist.
@@ -76,13 +127,13 @@ def build_suite(
     in_guide_layout = out.parent == root and out.name.isidentifier()
     factories_module = f"{out.name}.factories" if in_guide_layout else "factories"
     app_folder = None if in_guide_layout else os.path.relpath(root, out)
-    scan = scan_models(app, root)
+    scan = scan_models(app, target.loaded_root)
     if scan is None:
         # Without SQLAlchemy, data may still live in a file the config names: tests get their own.
         target.database_file = find_file_database(app)
     layer = detect_data_layer(
         app,
-        root,
+        target.loaded_root,
         scan.library if scan else None,
         layer_engines(app, scan),
         target.database_file is not None,
@@ -90,7 +141,6 @@ def build_suite(
     if layer.unsupported:
         # A file the config names is only the test's own if nothing else opened it already.
         target.database_file = None
-    endpoints = discover_endpoints(app)
     specs = build_factory_specs(scan, app) if scan else []
     renderer = Renderer(target, factories_module, scan, app_folder)
     if scan is not None and not scan.imports:
@@ -106,7 +156,9 @@ def build_suite(
     renderer.unisolated = ", ".join(layer.unsupported) or None
     notes: list[str] = [line for line in [layer.summary_line()] if line]
     with ExitStack() as stack:
-        probe_app, isolated = stack.enter_context(probing_database(scan, target))
+        probe_app, isolated = stack.enter_context(probing_database(scan, target, app, copy))
+        endpoints = discover_endpoints(probe_app)
+        left_out = development_rules(app, probe_app) + development_pages(probe_app)
         factories = None
         if scan is not None:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ftk-factories-")))
@@ -119,6 +171,7 @@ def build_suite(
             factories = _import_factories(factories_source, folder)
             # Probes share the session the generated tests share, as the suite's db_session does.
             isolated = isolation(factories)
+        isolated = with_own_files(probe_app, target, isolated)
         guard = probe_guard(probe_app, scan, target)
         prober = Prober(probe_app, isolated, factories, options.timeout, guard)
         auth, auth_notes = detect_auth(probe_app, scan, endpoints, prober)
@@ -137,11 +190,14 @@ def build_suite(
         unit_models = model_tests(renderer, checks, factories_module)
         if unit_models:
             files[out / "unit" / "test_models.py"] = unit_models
+    target.environment = conftest_environment(reads)
     files[out / "conftest.py"] = renderer.conftest(auth)
     files.update(integration_files(renderer, plans, auth, scan, out, factories_module, target))
     for spec in specs:
         notes += [f"{spec.name}: {skip}" for skip in spec.skipped]
-    pages = framework_pages(app)
+    if left_out:
+        notes.append("routes of the development build only, left out: " + ", ".join(left_out))
+    pages = framework_pages(probe_app)
     if pages:
         notes.append("the API framework's own docs pages, left to it: " + ", ".join(pages))
     if scan and scan.association_tables:
@@ -150,7 +206,7 @@ def build_suite(
             + ", ".join(scan.association_tables)
         )
     suite = Suite(
-        format_sources(files, root),
+        files,
         plans,
         notes,
         _service_functions(target),
@@ -159,8 +215,26 @@ def build_suite(
         options.root,
         prober.count,
         untested_methods(checks),
+        setup,
     )
     return suite
+
+
+def _setup_lines(target: AppTarget, refused: list[str], earlier: list[str]) -> list[str]:
+    """How init ran the app: its build, what the conftest sets, the connections it refused."""
+    lines = [f"configuration: {target.configuration}"]
+    if target.unset_environment:
+        names = ", ".join(target.unset_environment)
+        lines.append(f"unset by the conftest, as for the testing build: {names}")
+    if target.environment:
+        variables = ", ".join(f"{env.name} ({env.why})" for env in target.environment)
+        lines.append(f"set by the conftest before it imports the app: {variables}")
+    if target.files:
+        keys = ", ".join(setting.key for setting in target.files)
+        lines.append(f"folders and files the config names, each test's own in tmp_path: {keys}")
+    if refused:
+        lines.append("connections refused while probing: " + ", ".join(dict.fromkeys(refused)))
+    return lines + earlier
 
 
 def _import_factories(source: str, folder: Path) -> ModuleType:

@@ -75,6 +75,10 @@ def summary(
         lines.append("")
         lines.append("Model methods that still need a unit test:")
         lines += [f"  {entry}" for entry in suite.model_methods]
+    if suite.setup:
+        lines.append("")
+        lines.append("How init ran the app:")
+        lines += [f"  {line}" for line in suite.setup]
     if copies:
         lines.append("")
         lines.append("Your earlier versions of the replaced files are kept beside them:")

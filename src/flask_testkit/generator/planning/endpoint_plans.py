@@ -76,7 +76,7 @@ class Planner(ErrorCases):
             assert outcome is not None
             if outcome.network or outcome.timed_out:
                 reason = (
-                    f"it tries to reach the network ({outcome.network[0]})"
+                    f"it needs a network service: {outcome.network[0]}"
                     if outcome.network
                     else "the request did not finish within the time limit"
                 )

@@ -1,8 +1,7 @@
-"""Guards around one probe: a time limit, and no network beyond this machine."""
+"""Guards around `init`: no socket but the test database's, and a time limit for each probe."""
 
 from __future__ import annotations
 
-import ipaddress
 import signal
 import socket
 import threading
@@ -11,11 +10,29 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-_LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+# What usually listens on a port, to name the service a blocked probe needed.
+_SERVICES = {
+    25: "smtp",
+    465: "smtp",
+    587: "smtp",
+    1025: "smtp",
+    2525: "smtp",
+    3306: "mysql",
+    5432: "postgresql",
+    5672: "amqp",
+    6379: "redis",
+    9200: "elasticsearch",
+    11211: "memcached",
+    27017: "mongodb",
+    80: "http",
+    443: "https",
+    8080: "http",
+}
+_INET = (socket.AF_INET, socket.AF_INET6)
 
 
 class NetworkBlocked(OSError):
-    """Raised inside a probe that tries to reach another machine."""
+    """Raised inside `init` when the app opens a socket other than the test database's."""
 
 
 class ProbeTimeout(Exception):
@@ -30,62 +47,133 @@ class GuardReport:
     timed_out: bool = False
 
 
-def _is_local(host: Any) -> bool:
-    if not isinstance(host, str):
-        return True  # unix sockets and raw addresses given as bytes stay on the machine
-    if host.lower() in _LOCAL_NAMES:
-        return True
+@dataclass(frozen=True)
+class Allowed:
+    """The addresses a probe may reach: the test database's host and port, or its unix socket."""
+
+    hosts: frozenset[tuple[str, int | None]] = frozenset()
+    unix_paths: frozenset[str] = frozenset()
+
+    def permits(self, family: int, address: Any) -> bool:
+        """True when a connection to address is the test database's own."""
+        if family == getattr(socket, "AF_UNIX", None):
+            path = address.decode() if isinstance(address, bytes) else str(address)
+            folders = (f"{ok.rstrip('/')}/" for ok in self.unix_paths)
+            return path in self.unix_paths or any(path.startswith(f) for f in folders)
+        host, port = str(address[0]).lower(), address[1]
+        return (host, port) in self.hosts or (host, None) in self.hosts
+
+    def resolves(self, host: str) -> bool:
+        """True when a name may be looked up: the test database's host."""
+        return any(host.lower() == allowed for allowed, _ in self.hosts)
+
+
+def describe(family: int, address: Any) -> str:
+    """A connection as the summary names it, e.g. `redis at 127.0.0.1:6379`."""
+    if family == getattr(socket, "AF_UNIX", None):
+        path = address.decode() if isinstance(address, bytes) else str(address)
+        return f"a unix socket at {path}"
+    host, port = address[0], address[1]
+    service = _SERVICES.get(port)
+    if service is None:
+        try:
+            service = socket.getservbyport(port)
+        except (OSError, OverflowError, TypeError):
+            service = "a service"
+    return f"{service} at {host}:{port}"
+
+
+class _Guard:
+    """Patches socket so that every connection but the allowed ones raises and is recorded."""
+
+    def __init__(self, allowed: Allowed) -> None:
+        self.allowed = allowed
+        self.attempts: list[str] = []
+
+    def refuse(self, target: str) -> None:
+        self.attempts.append(target)
+        raise NetworkBlocked(f"{target}: sockets are blocked while flask-testkit probes the app")
+
+    def check(self, sock: socket.socket, address: Any) -> None:
+        watched = sock.family in _INET or sock.family == getattr(socket, "AF_UNIX", None)
+        if watched and not self.allowed.permits(sock.family, address):
+            self.refuse(describe(sock.family, address))
+
+
+_active: list[_Guard] = []
+
+
+@contextmanager
+def network_blocked(allowed: Allowed | None = None) -> Iterator[list[str]]:
+    """Refuse every socket connection but `allowed`, loopback included; yield the attempts."""
+    guard = _Guard(allowed or Allowed())
+    original_connect = socket.socket.connect
+    original_connect_ex = socket.socket.connect_ex
+    original_sendto = socket.socket.sendto
+    original_getaddrinfo = socket.getaddrinfo
+
+    def connect(self: socket.socket, address: Any) -> None:
+        guard.check(self, address)
+        original_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: Any) -> int:
+        guard.check(self, address)
+        return original_connect_ex(self, address)
+
+    def sendto(self: socket.socket, data: Any, *args: Any) -> int:
+        # A UDP datagram (statsd, syslog) needs no connect(); its address is the last argument.
+        guard.check(self, args[-1])
+        return original_sendto(self, data, *args)
+
+    def getaddrinfo(host: Any, port: Any = None, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else host
+        if name is not None and not guard.allowed.resolves(str(name)):
+            guard.refuse(describe(socket.AF_INET, (name, port)))
+        return original_getaddrinfo(host, port, *args, **kwargs)
+
+    socket.socket.connect = connect  # type: ignore[method-assign,assignment]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign,assignment]
+    socket.socket.sendto = sendto  # type: ignore[method-assign,assignment]
+    socket.getaddrinfo = getaddrinfo
+    _active.append(guard)
     try:
-        return ipaddress.ip_address(host.split("%")[0]).is_loopback
-    except ValueError:
-        return False
+        yield guard.attempts
+    finally:
+        _active.remove(guard)
+        socket.socket.connect = original_connect  # type: ignore[method-assign]
+        socket.socket.connect_ex = original_connect_ex  # type: ignore[method-assign]
+        socket.socket.sendto = original_sendto  # type: ignore[method-assign]
+        socket.getaddrinfo = original_getaddrinfo
 
 
 @contextmanager
 def guarded(timeout: float) -> Iterator[GuardReport]:
-    """Run the block with remote connections refused and a time limit (main thread only)."""
+    """One probe: sockets refused (inside `init`'s own guard, or a new one) and a time limit."""
     report = GuardReport()
-    original_connect = socket.socket.connect
-    original_connect_ex = socket.socket.connect_ex
-    original_getaddrinfo = socket.getaddrinfo
+    with _network_guard() as attempts:
+        start = len(attempts)
+        use_alarm = threading.current_thread() is threading.main_thread() and timeout > 0
 
-    def refuse(host: Any) -> None:
-        report.network_targets.append(str(host))
-        raise NetworkBlocked(f"network access to {host} is blocked while probing")
+        def on_alarm(signum: int, frame: Any) -> None:
+            report.timed_out = True
+            raise ProbeTimeout(f"the request took longer than {timeout:g}s")
 
-    def connect(self: socket.socket, address: Any) -> None:
-        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address[0]):
-            refuse(address[0])
-        original_connect(self, address)
-
-    def connect_ex(self: socket.socket, address: Any) -> int:
-        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address[0]):
-            refuse(address[0])
-        return original_connect_ex(self, address)
-
-    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        if host is not None and not _is_local(host if isinstance(host, str) else host.decode()):
-            refuse(host)
-        return original_getaddrinfo(host, *args, **kwargs)
-
-    socket.socket.connect = connect  # type: ignore[method-assign,assignment]
-    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign,assignment]
-    socket.getaddrinfo = getaddrinfo
-    use_alarm = threading.current_thread() is threading.main_thread() and timeout > 0
-
-    def on_alarm(signum: int, frame: Any) -> None:
-        report.timed_out = True
-        raise ProbeTimeout(f"the request took longer than {timeout:g}s")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm) if use_alarm else None
-    if use_alarm:
-        signal.setitimer(signal.ITIMER_REAL, timeout)
-    try:
-        yield report
-    finally:
+        previous = signal.signal(signal.SIGALRM, on_alarm) if use_alarm else None
         if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-        socket.socket.connect = original_connect  # type: ignore[method-assign]
-        socket.socket.connect_ex = original_connect_ex  # type: ignore[method-assign]
-        socket.getaddrinfo = original_getaddrinfo
+            signal.setitimer(signal.ITIMER_REAL, timeout)
+        try:
+            yield report
+        finally:
+            if use_alarm:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+            report.network_targets = attempts[start:]
+
+
+@contextmanager
+def _network_guard() -> Iterator[list[str]]:
+    if _active:
+        yield _active[-1].attempts
+    else:
+        with network_blocked() as attempts:
+            yield attempts

@@ -20,6 +20,8 @@ from flask_testkit.settings import Setting
 
 from ..code import Code
 from ..errors import GeneratorError
+from .app_files import FileSetting
+from .environment import EnvSetting
 from .file_database import FileDatabase
 
 
@@ -32,6 +34,9 @@ def test_settings(uses_flask_wtf: bool) -> dict[str, object]:
 
 
 _DICT_PARAMETERS = ("test_config", "config", "settings", "config_overrides", "overrides")
+_NAME_PARAMETERS = ("config_name", "config", "env", "environment", "mode", "name", "profile")
+# Names a factory that takes a configuration name usually gives its testing one.
+TESTING_NAMES = ('"testing"', '"test"')
 
 
 @dataclass
@@ -48,14 +53,36 @@ class AppTarget:
     root: Path = Path()
     uses_flask_wtf: bool = False
     database_file: FileDatabase | None = None
+    # Call arguments to try, in order, for a factory that takes a configuration name.
+    name_candidates: tuple[str, ...] = ()
+    # Why a second build differs from the first (routes attached on first import), or None.
+    single_build: str | None = None
+    debug_off: bool = False
+    loaded_root: Path = Path()
+    environment: list[EnvSetting] = field(default_factory=list)
+    unset_environment: list[str] = field(default_factory=list)  # the shell's debug switches
+    files: list[FileSetting] = field(default_factory=list)
 
     @property
     def settings(self) -> dict[str, object]:
         """The testing config the conftest applies (a Code value is computed in the fixture)."""
         settings = test_settings(self.uses_flask_wtf)
+        if self.debug_off:
+            # Debug mode re-raises some 4xx errors (a missing form key) instead of answering them.
+            settings["DEBUG"] = False
         if self.database_file is not None:
             settings[self.database_file.key] = self.database_file.setting()
         return settings
+
+    @property
+    def configuration(self) -> str:
+        """The build the probes and the suite use, as the summary names it."""
+        built = self.build_expression if self.is_factory else f"{self.module}:{self.attribute}"
+        if self.single_build is not None:
+            built = f"`{self.spec}` built once ({self.single_build})"
+        settings = self.settings.items()
+        changed = ", ".join(f"{k}={v!r}" for k, v in settings if not isinstance(v, Code))
+        return f"{built}, then {changed}" if changed else built
 
     @property
     def import_line(self) -> tuple[str, str]:
@@ -74,26 +101,40 @@ class AppTarget:
 
     def build(self, tmp_path: Path | None = None) -> Flask:
         """Build the app exactly as the generated conftest does (tmp_path as its fixture gives)."""
+        app = self.construct(tmp_path)
+        if not self.settings_in_call:
+            self.apply_settings(app, tmp_path)
+        return app
+
+    def construct(self, tmp_path: Path | None = None) -> Flask:
+        """Call the factory (or take the module's app) as the conftest does; no settings yet."""
         module = sys.modules[self.module]
         obj = getattr(module, self.attribute)
-        namespace: dict[str, Any] = {"tmp_path": tmp_path}
+        namespace = self._namespace(tmp_path)
         if self.is_factory:
             namespace[self.attribute] = obj
-            for source, name in self.extra_imports:
-                namespace[name] = getattr(sys.modules[source], name)
             app = eval(self.build_expression, namespace)  # our own rendered call, literals only
         else:
             app = obj
         if not isinstance(app, Flask):
             raise GeneratorError(f"{self.spec!r} did not give a Flask app; check the --app value.")
-        if not self.settings_in_call:
-            app.config.update(
-                {
-                    key: eval(value.source, namespace) if isinstance(value, Code) else value
-                    for key, value in self.settings.items()
-                }
-            )
         return app
+
+    def apply_settings(self, app: Flask, tmp_path: Path | None = None) -> None:
+        """Give an app the testing config the conftest sets."""
+        namespace = self._namespace(tmp_path)
+        app.config.update(
+            {
+                key: eval(value.source, namespace) if isinstance(value, Code) else value
+                for key, value in self.settings.items()
+            }
+        )
+
+    def _namespace(self, tmp_path: Path | None) -> dict[str, Any]:
+        namespace: dict[str, Any] = {"tmp_path": tmp_path}
+        for source, name in self.extra_imports:
+            namespace[name] = getattr(sys.modules[source], name)
+        return namespace
 
 
 def load_app(spec: str, root: Path) -> tuple[Flask, AppTarget]:
@@ -114,7 +155,7 @@ def load_app(spec: str, root: Path) -> tuple[Flask, AppTarget]:
     uses_flask_wtf = "flask_wtf" in sys.modules
     target = _describe(spec, module, name, app)
     target.uses_flask_wtf = uses_flask_wtf
-    target.root = _import_root(module, module_name)
+    target.root = target.loaded_root = _import_root(module, module_name)
     return app, target
 
 
@@ -136,6 +177,13 @@ def _import_root(module: ModuleType, module_name: str) -> Path:
 def _load_error(spec: str, cause: BaseException | None) -> str:
     if isinstance(cause, NoAppException):
         return _first_line(str(cause), spec)
+    if isinstance(cause, OSError) and "sockets are blocked" in str(cause):
+        service = str(cause).partition(": sockets are blocked")[0]
+        return (
+            f"the app {spec!r} connects to {service} while it is built, and init allows no"
+            " connection but the test database's. Connect on first use instead, or pass --app"
+            " with a configuration that does not."
+        )
     what = f"{type(cause).__name__}: {cause}" if cause else "it failed"
     return (
         f"the app {spec!r} failed to build: {what}."
@@ -196,6 +244,9 @@ def _prefer_testing_arguments(target: AppTarget, factory: Any) -> None:
         target.settings_in_call = True
         return
     default = first.default
+    if first.name in _NAME_PARAMETERS and (default is None or isinstance(default, str)):
+        target.name_candidates = TESTING_NAMES
+        return
     if inspect.isclass(default):
         home = sys.modules.get(default.__module__)
         for name, candidate in vars(home or {}).items():

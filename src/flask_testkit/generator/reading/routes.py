@@ -16,6 +16,8 @@ _METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
 # Only the OpenAPI document says something about the app, so it is the one kept.
 _FRAMEWORK_PACKAGES = ("apiflask", "flask_restx", "flask_smorest")
 _SPEC_ENDPOINTS = ("spec", "specs", "openapi_json")
+# Development tools mount pages of their own (a toolbar, a profiler); they are not the app.
+_DEVELOPMENT_PACKAGES = ("flask_debugtoolbar", "flask_profiler", "flask_monitoringdashboard")
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ def discover_endpoints(app: Flask) -> list[Endpoint]:
         if rule.endpoint == "static" or rule.endpoint.endswith(".static"):
             continue
         view = app.view_functions.get(rule.endpoint)
-        if _framework_page(rule.endpoint, view):
+        if _framework_page(rule.endpoint, view) or _development_page(view):
             continue
         methods = frozenset((rule.methods or set()) - _IMPLICIT_METHODS)
         arguments = _arguments(rule)
@@ -126,11 +128,30 @@ def framework_pages(app: Flask) -> list[str]:
     )
 
 
+def development_pages(app: Flask) -> list[str]:
+    """The rules a development tool (a debug toolbar, a profiler) added, which get no tests."""
+    return sorted(
+        {
+            rule.rule
+            for rule in app.url_map.iter_rules()
+            if _development_page(app.view_functions.get(rule.endpoint))
+        }
+    )
+
+
+def _development_page(view: Callable[..., Any] | None) -> bool:
+    return _package(view) in _DEVELOPMENT_PACKAGES
+
+
+def _package(view: Callable[..., Any] | None) -> str:
+    owner = getattr(view, "view_class", view)
+    return (getattr(owner, "__module__", None) or "").partition(".")[0]
+
+
 def _framework_page(endpoint: str, view: Callable[..., Any] | None) -> bool:
     """True for the docs pages an API framework serves by itself; its spec is not one."""
-    owner = getattr(view, "view_class", view)
-    package = (getattr(owner, "__module__", None) or "").partition(".")[0]
-    return package in _FRAMEWORK_PACKAGES and endpoint.rpartition(".")[2] not in _SPEC_ENDPOINTS
+    is_spec = endpoint.rpartition(".")[2] in _SPEC_ENDPOINTS
+    return _package(view) in _FRAMEWORK_PACKAGES and not is_spec
 
 
 def restx_namespace(view: Callable[..., Any] | None) -> str | None:

@@ -103,6 +103,12 @@ class Renderer:
             "auth": auth,
             "extension": extension,
             "unisolated": self.unisolated if scan is None else None,
+            "environment": [setting.line for setting in self.target.environment],
+            "unset_environment": self.target.unset_environment,
+            "app_files": [
+                (setting.key, setting.source, setting.is_folder) for setting in self.target.files
+            ],
+            "app_folders": any(setting.is_folder for setting in self.target.files),
         }
         if scan is not None and scan.base_import and extension == "lite":
             context["base_name"] = scan.base_import[1]
@@ -244,7 +250,7 @@ def format_sources(files: dict[Path, str], project_root: Path) -> dict[Path, str
         name = str(path)
         fixed = source
         result = subprocess.run(
-            [*command, "format", "--quiet", "--stdin-filename", name, "-"],
+            [*command, "format", "--no-cache", "--quiet", "--stdin-filename", name, "-"],
             input=fixed,
             capture_output=True,
             text=True,
@@ -263,7 +269,7 @@ def tidy_written(paths: list[Path], cwd: Path) -> None:
         return
     for arguments in (["check", "--select", "I", "--fix", "--exit-zero"], ["format"]):
         subprocess.run(
-            [*command, *arguments, "--quiet", *python_files],
+            [*command, *arguments, "--no-cache", "--quiet", *python_files],
             cwd=cwd,
             capture_output=True,
             check=False,

@@ -1,0 +1,2 @@
+FLASK_APP=blog
+FLASK_DEBUG=1
