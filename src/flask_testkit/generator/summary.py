@@ -118,7 +118,8 @@ def verification_lines(suite: Suite, verification: Verification | None) -> list[
         package = suite.target.module.split(".")[0] if suite.target else "the app"
         lines.append(f"  line coverage of {package}: {verification.line_coverage:.1f}%")
     lines += [
-        f"  your own test failed in verification: {name}" for name in verification.own_failures
+        f"  your own test failed in verification (left as it is): {name}"
+        for name in verification.own_failures
     ]
     lines += [f"  {note}" for note in verification.notes]
     out = os.path.relpath(suite.out, suite.root)

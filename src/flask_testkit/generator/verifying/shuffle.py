@@ -56,10 +56,9 @@ class Recorder:
         self.order: list[str] = []
         self.collect_errors: list[dict[str, str]] = []
 
-    @pytest.hookimpl(trylast=True)
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        """Note where each test is defined, in the order the run will take."""
-        for item in items:
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Note where each test is defined, in the order the run takes."""
+        for item in session.items:
             cls = getattr(item, "cls", None)
             self.tests[item.nodeid] = {
                 "path": str(item.path),

@@ -66,6 +66,7 @@ class _History:
         self.base, self.copy = base, copy
         self.outcomes: dict[TestKey, list[tuple[str, str]]] = {}
         self.nodeids: dict[TestKey, str] = {}
+        self.shown: dict[TestKey, str] = {}
         self.broken_modules: dict[Path, str] = {}
 
     def key(self, entry: dict[str, Any]) -> TestKey:
@@ -76,6 +77,7 @@ class _History:
         for nodeid, entry in run.tests.items():
             key = self.key(entry)
             self.nodeids.setdefault(key, entry["path"] + "::" + nodeid.split("::", 1)[-1])
+            self.shown.setdefault(key, os.path.relpath(key[0]) + "::" + nodeid.split("::", 1)[-1])
             self.outcomes.setdefault(key, []).append((entry["outcome"], entry["message"]))
         for error in run.collect_errors:
             path = self.base / Path(error["path"]).relative_to(self.copy)
@@ -252,7 +254,7 @@ class _Verifier:
             if history.key(entry) in ours and entry["outcome"] in CLEAN
         )
         result.own_failures = sorted(
-            history.nodeids.get(key, key[2])
+            history.shown.get(key, key[2])
             for key, outcome in outcomes.items()
             if key not in ours and outcome not in CLEAN
         )
