@@ -12,7 +12,7 @@ import pytest
 SEED_OPTION = "--testkit-seed"
 OUTCOMES_OPTION = "--testkit-outcomes"
 # The worst outcome of a test's phases wins: a passing call with a failing teardown is an error.
-_RANK = {"passed": 0, "xfailed": 0, "skipped": 1, "xpassed": 2, "failed": 3, "error": 4}
+_RANK = {"passed": 0, "xfailed": 1, "skipped": 2, "xpassed": 3, "failed": 4, "error": 5}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
