@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from generator_runs import BIN
+from generator_runs import BIN, UNRELATED_PLUGINS
 
 from flask_testkit.generator.verifying import shuffle
 from flask_testkit.generator.verifying.databases import verification_databases
@@ -60,9 +60,10 @@ def test_many(n):
 """
 
 
-def run_plugin(pytester: pytest.Pytester, seed: int) -> dict[str, object]:
+def run_plugin(pytester: pytest.Pytester, seed: int, *args: str) -> dict[str, object]:
     outcomes = pytester.path / f"outcomes-{seed}.json"
     pytester.runpytest(
+        *args,
         "-p",
         "no:randomly",
         "-p",
@@ -230,3 +231,42 @@ def test_update_adds_imports_after_the_docstring_formatted(existing: str) -> Non
 
 def test_update_fills_an_empty_file_as_init_writes_it() -> None:
     assert merge_file("", GENERATED) == GENERATED
+
+
+def test_a_test_that_never_ran_is_not_clean(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_outcomes=OUTCOMES)
+    pytester.makeini("[pytest]\naddopts = -x\n")
+
+    stopped = run_plugin(pytester, 1)["tests"]
+    every = run_plugin(pytester, 1, "--maxfail=0")["tests"]
+
+    assert isinstance(stopped, dict) and isinstance(every, dict)
+    assert "notrun" in {t["outcome"] for t in stopped.values()}
+    assert "notrun" not in {t["outcome"] for t in every.values()}
+
+
+def test_tests_that_only_workers_collected_are_recorded(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_outcomes=OUTCOMES)
+
+    data = run_plugin_on_workers(pytester)
+
+    assert isinstance(data["tests"], dict)
+    assert data["tests"]["test_outcomes.py::test_fails"]["outcome"] == "failed"
+    assert data["tests"]["test_outcomes.py::test_many[3]"]["function"] == "test_many"
+    assert "notrun" not in {t["outcome"] for t in data["tests"].values()}
+
+
+def run_plugin_on_workers(pytester: pytest.Pytester) -> dict[str, object]:
+    outcomes = pytester.path / "outcomes-xdist.json"
+    pytester.runpytest_subprocess(
+        "-n",
+        "2",
+        *UNRELATED_PLUGINS,
+        "-p",
+        "no:randomly",
+        "-p",
+        shuffle.__name__,
+        f"{shuffle.OUTCOMES_OPTION}={outcomes}",
+    )
+    data: dict[str, object] = json.loads(outcomes.read_text())
+    return data

@@ -78,6 +78,8 @@ class Runner:
             str(outcomes),
             f"--basetemp={self.work / (label + '-tmp')}",
             f"--db-url={db_url}",
+            # Every test runs, even where the project's own options stop at the first failure.
+            "--maxfail=0",
         ]
         command = [sys.executable, "-m", "pytest", *pytest_args]
         if measures is not None:

@@ -12,7 +12,15 @@ import pytest
 SEED_OPTION = "--testkit-seed"
 OUTCOMES_OPTION = "--testkit-outcomes"
 # The worst outcome of a test's phases wins: a passing call with a failing teardown is an error.
-_RANK = {"passed": 0, "xfailed": 1, "skipped": 2, "xpassed": 3, "failed": 4, "error": 5}
+_RANK = {
+    "notrun": -1,
+    "passed": 0,
+    "xfailed": 1,
+    "skipped": 2,
+    "xpassed": 3,
+    "failed": 4,
+    "error": 5,
+}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -64,8 +72,8 @@ class Recorder:
                 "path": str(item.path),
                 "class": cls.__name__ if cls is not None else None,
                 "function": getattr(item, "originalname", None) or item.name.split("[")[0],
-                "outcome": "passed",
-                "message": "",
+                "outcome": "notrun",
+                "message": "did not run",
             }
             self.order.append(item.nodeid)
 
@@ -79,9 +87,7 @@ class Recorder:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Keep the worst outcome of the test's phases."""
-        entry = self.tests.get(report.nodeid)
-        if entry is None:
-            return
+        entry = self.tests.get(report.nodeid) or self._from_report(report)
         if hasattr(report, "wasxfail"):
             outcome = "xfailed" if report.skipped else "xpassed"
         elif report.failed:
@@ -97,6 +103,20 @@ class Recorder:
                 entry["message"] = str(report.longrepr[2])
             if outcome == "xpassed" and not entry["message"]:
                 entry["message"] = "XPASS: the expected failure did not happen"
+
+    def _from_report(self, report: pytest.TestReport) -> dict[str, Any]:
+        """A test this process did not collect (pytest-xdist's workers did), by its node id."""
+        parts = report.nodeid.split("::")
+        entry = {
+            "path": str(self.rootpath / parts[0]),
+            "class": parts[-2] if len(parts) > 2 else None,
+            "function": parts[-1].split("[")[0],
+            "outcome": "notrun",
+            "message": "did not run",
+        }
+        self.tests[report.nodeid] = entry
+        self.order.append(report.nodeid)
+        return entry
 
     def pytest_sessionfinish(self) -> None:
         """Write what was seen."""
