@@ -34,6 +34,9 @@ def test_rendering_bug(client):
     assert client.get("/notes").status_code == json.loads("418")
 """
 
+# And one whose module does not import.
+NOT_IMPORTING = "import module_that_was_never_written\n\n\ndef test_never_collected():\n    pass\n"
+
 
 @pytest.fixture
 def notes_app(tmp_path: Path) -> Path:
@@ -49,7 +52,8 @@ def init_with_a_rendering_bug(
 
     def with_bug(*arguments: object, **keywords: object) -> dict[Path, str]:
         files = real(*arguments, **keywords)  # type: ignore[arg-type]
-        return {path: _with_bug(source) for path, source in files.items()}
+        broken = {next(iter(files)).with_name("test_broken_api.py"): NOT_IMPORTING}
+        return {**{path: _with_bug(source) for path, source in files.items()}, **broken}
 
     monkeypatch.setattr(pipeline, "integration_files", with_bug)
     for name, value in subprocess_env("bug").items():
@@ -82,7 +86,13 @@ def test_a_rendering_bug_is_left_out_and_named(
     code, output = init_with_a_rendering_bug(notes_app, monkeypatch)
 
     assert code == 0, output
-    assert "dropped by verification: 1\n" in output
+    assert "dropped by verification: 2\n" in output
+    broken = notes_app / "tests" / "integration" / "test_broken_api.py"
+    assert (
+        "  dropped tests/integration/test_broken_api.py::test_never_collected (failed in 1 of 1 "
+        f"runs): ImportError while importing test module '{broken}'.\n" in output
+    )
+    assert not broken.exists()
     # Twice per database, then once more on its own: it failed every time.
     dropped = re.escape(f"  dropped {NOTES_TESTS}::test_rendering_bug ")
     failure = re.escape(": AssertionError: assert 200 == 418\n")

@@ -80,6 +80,8 @@ class Runner:
             f"--db-url={db_url}",
             # Every test runs, even where the project's own options stop at the first failure.
             "--maxfail=0",
+            # A module that does not import must not stop the others from running.
+            "--continue-on-collection-errors",
         ]
         command = [sys.executable, "-m", "pytest", *pytest_args]
         if measures is not None:

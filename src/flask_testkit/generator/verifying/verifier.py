@@ -78,10 +78,16 @@ class _History:
             key = self.key(entry)
             self.nodeids.setdefault(key, entry["path"] + "::" + nodeid.split("::", 1)[-1])
             self.shown.setdefault(key, os.path.relpath(key[0]) + "::" + nodeid.split("::", 1)[-1])
-            self.outcomes.setdefault(key, []).append((entry["outcome"], entry["message"]))
+            self.outcomes.setdefault(key, []).append(
+                (entry["outcome"], self.in_project(entry["message"]))
+            )
         for error in run.collect_errors:
             path = self.base / Path(error["path"]).relative_to(self.copy)
-            self.broken_modules.setdefault(path, error["message"])
+            self.broken_modules.setdefault(path, self.in_project(error["message"]))
+
+    def in_project(self, message: str) -> str:
+        """A message with the scratch copy's paths turned into the project's."""
+        return message.replace(str(self.copy), str(self.base))
 
     def unclean(self) -> set[TestKey]:
         return {k for k, seen in self.outcomes.items() if any(o not in CLEAN for o, _ in seen)}
