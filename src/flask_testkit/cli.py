@@ -40,6 +40,21 @@ _options = [
         "--run", "run", is_flag=True, help="Run the new suite with its endpoint-coverage report."
     ),
     click.option(
+        "--no-verify",
+        "verify",
+        is_flag=True,
+        flag_value=False,
+        default=True,
+        help="Write the suite without running it first (the summary says it is not verified).",
+    ),
+    click.option(
+        "--db-url",
+        envvar="TEST_DATABASE_URL",
+        metavar="URL",
+        help="Also verify the suite on this database's server, in a database of its own that is "
+        "dropped after. Defaults to $TEST_DATABASE_URL.",
+    ),
+    click.option(
         "--probe-timeout",
         "timeout",
         default=2.0,

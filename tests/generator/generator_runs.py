@@ -45,14 +45,17 @@ def copy_sample(name: str, destination: Path) -> Path:
 
 def run_init(root: Path, *args: str, suffix: str = "init") -> subprocess.CompletedProcess[str]:
     """`flask-testkit init ...` in root, as a user runs it."""
+    env = subprocess_env(suffix)
+    # The runs that verify the suite inherit this, as the runs of run_pytest pass it.
+    env["PYTEST_ADDOPTS"] = " ".join(UNRELATED_PLUGINS)
     return subprocess.run(
         [str(BIN / "flask-testkit"), "init", *args],
         cwd=root,
         capture_output=True,
         text=True,
-        env=subprocess_env(suffix),
+        env=env,
         check=False,
-        timeout=120,
+        timeout=300,
     )
 
 

@@ -28,7 +28,7 @@ def notes_app(tmp_path: Path) -> Path:
 
 
 def test_dry_run_prints_the_files_as_a_diff_and_writes_nothing(notes_app: Path) -> None:
-    result = run_init(notes_app, "--app", "notes_app", "--dry-run", suffix="dry_run")
+    result = run_init(notes_app, "--app", "notes_app", "--dry-run", "--no-verify", suffix="dry_run")
 
     assert result.returncode == 0, result.stderr
     assert "--- /dev/null\n+++ b/tests/conftest.py\n" in result.stdout
@@ -38,12 +38,12 @@ def test_dry_run_prints_the_files_as_a_diff_and_writes_nothing(notes_app: Path) 
 
 
 def test_force_replaces_an_edited_file_and_keeps_the_edit_beside_it(notes_app: Path) -> None:
-    run_init(notes_app, "--app", "notes_app", suffix="force")
+    run_init(notes_app, "--app", "notes_app", "--no-verify", suffix="force")
     conftest = notes_app / "tests" / "conftest.py"
     original = conftest.read_text()
     conftest.write_text("# edited\n")
 
-    result = run_init(notes_app, "--app", "notes_app", "--force", suffix="force")
+    result = run_init(notes_app, "--app", "notes_app", "--force", "--no-verify", suffix="force")
 
     assert result.returncode == 0, result.stderr
     assert conftest.read_text() == original
@@ -54,12 +54,14 @@ def test_force_replaces_an_edited_file_and_keeps_the_edit_beside_it(notes_app: P
 def test_force_on_an_unchanged_suite_changes_no_file_and_keeps_the_users_own(
     notes_app: Path,
 ) -> None:
-    run_init(notes_app, "--app", "notes_app", suffix="force_twice")
+    run_init(notes_app, "--app", "notes_app", "--no-verify", suffix="force_twice")
     own = notes_app / "tests" / "integration" / "test_written_by_hand.py"
     own.write_text("def test_mine():\n    assert 1 + 1 == 2\n")
     before = {p: p.read_text() for p in (notes_app / "tests").rglob("*") if p.is_file()}
 
-    result = run_init(notes_app, "--app", "notes_app", "--force", suffix="force_twice")
+    result = run_init(
+        notes_app, "--app", "notes_app", "--force", "--no-verify", suffix="force_twice"
+    )
 
     assert result.returncode == 0, result.stderr
     after = {p: p.read_text() for p in (notes_app / "tests").rglob("*") if p.is_file()}
@@ -67,7 +69,7 @@ def test_force_on_an_unchanged_suite_changes_no_file_and_keeps_the_users_own(
 
 
 def test_update_adds_missing_tests_and_keeps_every_other_line(notes_app: Path) -> None:
-    run_init(notes_app, "--app", "notes_app", suffix="update")
+    run_init(notes_app, "--app", "notes_app", "--no-verify", suffix="update")
     path = notes_app / NOTES_TESTS
     generated = path.read_text()
     kept, _, _ = generated.partition("\n\ndef test_get_note_returns_ok")
@@ -85,12 +87,13 @@ def test_update_adds_missing_tests_and_keeps_every_other_line(notes_app: Path) -
     assert "def test_get_note_returns_ok(client, db_session):" in updated
     assert "def test_written_by_hand(client):" in updated
     assert updated.count("def test_create_note_returns_created(") == 1
+    assert "dropped by verification: 0\n" in result.stdout
 
 
 def test_update_adds_nothing_for_an_endpoint_a_test_of_the_users_requests(
     notes_app: Path,
 ) -> None:
-    run_init(notes_app, "--app", "notes_app", suffix="update_own")
+    run_init(notes_app, "--app", "notes_app", "--no-verify", suffix="update_own")
     path = notes_app / NOTES_TESTS
     kept, _, _ = path.read_text().partition("\n\ndef test_get_note_returns_ok")
     own = (
@@ -101,17 +104,21 @@ def test_update_adds_nothing_for_an_endpoint_a_test_of_the_users_requests(
     path.write_text(kept.rstrip("\n") + "\n\n\n" + own)
     before = path.read_text()
 
-    result = run_init(notes_app, "--app", "notes_app", "--update", suffix="update_own")
+    result = run_init(
+        notes_app, "--app", "notes_app", "--update", "--no-verify", suffix="update_own"
+    )
 
     assert result.returncode == 0, result.stderr
     assert path.read_text() == before
 
 
 def test_update_with_nothing_missing_changes_nothing(notes_app: Path) -> None:
-    run_init(notes_app, "--app", "notes_app", suffix="update_noop")
+    run_init(notes_app, "--app", "notes_app", "--no-verify", suffix="update_noop")
     before = {p: p.read_text() for p in (notes_app / "tests").rglob("*.py")}
 
-    result = run_init(notes_app, "--app", "notes_app", "--update", suffix="update_noop")
+    result = run_init(
+        notes_app, "--app", "notes_app", "--update", "--no-verify", suffix="update_noop"
+    )
 
     assert result.returncode == 0, result.stderr
     assert {p: p.read_text() for p in (notes_app / "tests").rglob("*.py")} == before
@@ -119,7 +126,7 @@ def test_update_with_nothing_missing_changes_nothing(notes_app: Path) -> None:
 
 def test_flask_command_uses_the_app_given_to_flask(notes_app: Path) -> None:
     result = subprocess.run(
-        [str(BIN / "flask"), "--app", "notes_app", "testkit", "init", "--dry-run"],
+        [str(BIN / "flask"), "--app", "notes_app", "testkit", "init", "--dry-run", "--no-verify"],
         cwd=notes_app,
         capture_output=True,
         text=True,
@@ -133,7 +140,7 @@ def test_flask_command_uses_the_app_given_to_flask(notes_app: Path) -> None:
 
 
 def test_run_runs_the_new_suite_with_its_endpoint_coverage_report(notes_app: Path) -> None:
-    result = run_init(notes_app, "--app", "notes_app", "--run", suffix="run")
+    result = run_init(notes_app, "--app", "notes_app", "--run", "--no-verify", suffix="run")
 
     assert result.returncode == 0, result.stdout[-2000:]
     assert re.search(r"\n\$ \S*pytest tests/ --endpoint-coverage\n", result.stdout)
@@ -142,11 +149,13 @@ def test_run_runs_the_new_suite_with_its_endpoint_coverage_report(notes_app: Pat
 
 
 def test_dry_run_shows_changes_to_existing_files_as_a_diff(notes_app: Path) -> None:
-    run_init(notes_app, "--app", "notes_app", suffix="dry_run_diff")
+    run_init(notes_app, "--app", "notes_app", "--no-verify", suffix="dry_run_diff")
     conftest = notes_app / "tests" / "conftest.py"
     conftest.write_text(conftest.read_text().replace("TESTING=True", "TESTING=False"))
 
-    result = run_init(notes_app, "--app", "notes_app", "--dry-run", suffix="dry_run_diff")
+    result = run_init(
+        notes_app, "--app", "notes_app", "--dry-run", "--no-verify", suffix="dry_run_diff"
+    )
 
     assert result.returncode == 0, result.stderr
     assert "--- a/tests/conftest.py\n+++ b/tests/conftest.py\n" in result.stdout
@@ -174,7 +183,7 @@ def test_generated_suite_leaves_the_apps_own_database_alone(notes_app: Path) -> 
     env.pop("TEST_DATABASE_URL", None)
     python = [sys.executable, "-c"]
     subprocess.run([*python, SEED_DEVELOPMENT_DATABASE], cwd=notes_app, env=env, check=True)
-    run_init(notes_app, "--app", "notes_app", suffix="own_database")
+    run_init(notes_app, "--app", "notes_app", "--no-verify", suffix="own_database")
 
     suite = run_pytest(notes_app, "tests/", "-q", suffix="own_database", env=env)
     after = subprocess.run(

@@ -24,6 +24,11 @@ def test_generated_suite_passes(suite: GeneratedSuite) -> None:
     assert "error" not in suite.outcomes and "errors" not in suite.outcomes
 
 
+def test_verification_drops_no_test(suite: GeneratedSuite) -> None:
+    # Every test verification drops is a generator bug: the sample apps must have none.
+    assert "dropped by verification: 0\n" in suite.init.stdout, suite.init.stdout
+
+
 def test_generated_suite_has_the_expected_number_of_tests(suite: GeneratedSuite) -> None:
     minimum = SAMPLES[suite.root.name][2]
     assert suite.outcomes.get("passed", 0) + suite.outcomes.get("xfailed", 0) >= minimum

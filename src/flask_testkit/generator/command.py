@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from .errors import GeneratorError
 from .pipeline import Options, Suite, build_suite
 from .rendering.renderer import tidy_written
 from .summary import pytest_command, shown_command, summary
+from .verifying.verifier import Project, verify
 from .writing.files import diff, drop_unneeded_copies, write_atomically
 from .writing.updating import merge_update, requested_endpoints
 
@@ -29,6 +31,8 @@ class InitRequest:
     update: bool = False
     run: bool = False
     timeout: float = 2.0
+    verify: bool = True
+    db_url: str | None = None
 
 
 def run_init(request: InitRequest) -> None:
@@ -43,11 +47,16 @@ def run_init(request: InitRequest) -> None:
         suite = build_suite(
             options, force=request.force, update=request.update, dry_run=request.dry_run
         )
-        files = merge_update(suite.files, already_tested(suite)) if request.update else suite.files
+        compose = _composer(suite, request.update)
+        verification = None
+        if request.verify:
+            verification = verify(suite.files, compose, _project(suite, request), _progress)
+            suite.files = verification.generated
+        files = compose(suite.files)
         if request.dry_run:
             for path, source in sorted(files.items()):
                 click.echo(diff(path, source, suite.root), nl=False)
-            click.echo(summary(suite, sorted(files), dry_run=True))
+            click.echo(summary(suite, sorted(files), dry_run=True, verification=verification))
             return
         # --update appends to the user's files and must leave their lines as they are, so only
         # files it creates are tidied; --force replaces whole files, after keeping a copy.
@@ -57,11 +66,44 @@ def run_init(request: InitRequest) -> None:
         copies = drop_unneeded_copies(copies)
     except GeneratorError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(summary(suite, sorted(files), dry_run=False, copies=sorted(copies.values())))
+    shown = summary(
+        suite,
+        sorted(files),
+        dry_run=False,
+        copies=sorted(copies.values()),
+        verification=verification,
+    )
+    click.echo(shown)
     if request.run:
         _run_suite(
             pytest_command(suite, endpoint_coverage=_has_endpoint_coverage(suite.root)), root
         )
+
+
+def _composer(suite: Suite, update: bool) -> Callable[[dict[Path, str]], dict[Path, str]]:
+    """What becomes of the generated files before they are written: --update merges them."""
+    if not update:
+        return dict
+    tested = already_tested(suite)
+    return lambda generated: merge_update(generated, tested)
+
+
+def _project(suite: Suite, request: InitRequest) -> Project:
+    assert suite.target is not None
+    return Project(
+        cwd=suite.root.resolve(),
+        app_root=suite.target.root,
+        out=suite.out,
+        package=suite.target.module.split(".")[0],
+        db_url=request.db_url,
+        update=request.update,
+    )
+
+
+def _progress(message: str) -> None:
+    # Only a person watching needs to know why nothing happens for a few seconds.
+    if sys.stderr.isatty():
+        click.echo(message, err=True)
 
 
 def _run_suite(command: list[str], cwd: Path) -> None:

@@ -10,6 +10,9 @@ from pathlib import Path
 
 from .pipeline import Suite
 from .planning.endpoint_plans import EndpointPlan
+from .verifying.runs import PLUGIN
+from .verifying.shuffle import SEED_OPTION
+from .verifying.verifier import Verification
 
 
 def pytest_command(suite: Suite, endpoint_coverage: bool = False) -> list[str]:
@@ -32,21 +35,29 @@ def shown_command(command: list[str]) -> str:
 
 
 def summary(
-    suite: Suite, written: list[Path], dry_run: bool, copies: list[Path] | None = None
+    suite: Suite,
+    written: list[Path],
+    dry_run: bool,
+    copies: list[Path] | None = None,
+    verification: Verification | None = None,
 ) -> str:
     """The lines shown at the end of `init`."""
     lines = []
     verb = "Would write" if dry_run else "Wrote"
-    lines.append(f"{verb} {len(written)} files ({suite.test_count} tests):")
+    tests = verification.tests if verification else suite.test_count
+    lines.append(f"{verb} {len(written)} files ({tests} tests):")
     lines += [f"  {os.path.relpath(path, suite.root)}" for path in sorted(written)]
-    both = sum(1 for plan in suite.plans if plan.has_happy and plan.has_error)
+    lines.append("")
+    lines += verification_lines(suite, verification)
+    cases = _endpoint_cases(suite, verification)
+    both = sum(1 for happy, error in cases if happy and error)
     lines.append("")
     lines.append(f"Endpoints: {both}/{len(suite.plans)} with a happy path and an error case")
     method_width = max((len(plan.endpoint.method) for plan in suite.plans), default=6)
     rule_width = max((len(plan.endpoint.rule) for plan in suite.plans), default=10)
-    for plan in suite.plans:
-        happy = "happy" if plan.has_happy else "-----"
-        error = "error" if plan.has_error else "-----"
+    for plan, (has_happy, has_error) in zip(suite.plans, cases, strict=True):
+        happy = "happy" if has_happy else "-----"
+        error = "error" if has_error else "-----"
         flag = "  xfail: the app fails here" if _crashed(plan) else ""
         endpoint = f"{plan.endpoint.method:<{method_width}}  {plan.endpoint.rule:<{rule_width}}"
         lines.append(f"  {endpoint}  {happy}  {error}{flag}")
@@ -87,6 +98,45 @@ def summary(
     lines.append("Run it:")
     lines.append("  " + shown_command(pytest_command(suite)))
     return "\n".join(lines)
+
+
+def verification_lines(suite: Suite, verification: Verification | None) -> list[str]:
+    """What the verification runs saw, or that there were none."""
+    if verification is None:
+        return [
+            "not verified: --no-verify wrote the tests without running them first "
+            "(dropped by verification: 0)"
+        ]
+    first, second = verification.seeds
+    where = " and ".join(verification.databases)
+    lines = [
+        f"Verified before writing: run twice in random order (seeds {first} and {second}) "
+        f"on {where}:",
+        f"  {verification.tests} tests passed in every run; "
+        f"dropped by verification: {len(verification.dropped)}",
+    ]
+    for dropped in verification.dropped:
+        runs = f"failed in {dropped.failed_runs} of {dropped.runs} runs"
+        lines.append(f"  dropped {dropped.name} ({runs}): {dropped.reason}")
+    if verification.line_coverage is not None:
+        package = suite.target.module.split(".")[0] if suite.target else "the app"
+        lines.append(f"  line coverage of {package}: {verification.line_coverage:.1f}%")
+    lines += [
+        f"  your own test failed in verification (left as it is): {name}"
+        for name in verification.own_failures
+    ]
+    lines += [f"  {note}" for note in verification.notes]
+    out = os.path.relpath(suite.out, suite.root)
+    lines.append(f"  the same order again: pytest {out}/ -p {PLUGIN} {SEED_OPTION} {first}")
+    return lines
+
+
+def _endpoint_cases(suite: Suite, verification: Verification | None) -> list[tuple[bool, bool]]:
+    """Per plan, a happy path and an error case: as the verification run saw them, if it ran."""
+    if verification is None or verification.endpoints is None:
+        return [(plan.has_happy, plan.has_error) for plan in suite.plans]
+    seen = verification.endpoints
+    return [seen.get((p.endpoint.method, p.endpoint.rule), (False, False)) for p in suite.plans]
 
 
 def _crashed(plan: EndpointPlan) -> bool:

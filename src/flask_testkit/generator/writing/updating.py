@@ -104,6 +104,7 @@ def merge_file(existing: str, generated: str, skip: frozenset[str] = frozenset()
     """existing plus the generated tests and classes it lacks; None when it lacks none.
 
     Names in skip are left out, as are factories for a model that one in existing already makes.
+    An empty existing file gets the generated one whole, as `init` writes it.
     """
     old, new = ast.parse(existing), ast.parse(generated)
     have = _defined_names(old) | skip
@@ -119,26 +120,61 @@ def merge_file(existing: str, generated: str, skip: frozenset[str] = frozenset()
     ]
     if not added:
         return None
+    if not existing.strip() and not skip:
+        return generated
     imported = _imported_names(old)
     imports = []
     for node in new.body:
         if isinstance(node, ast.Import | ast.ImportFrom):
             missing = [a for a in node.names if (a.asname or a.name).split(".")[0] not in imported]
             if missing:
-                imports.append(ast.unparse(type(node)(**{**node.__dict__, "names": missing})))
+                imports.append(_import_source(node, missing))
     chunks = []
     for node in added:
         start = min([node.lineno] + [d.lineno for d in node.decorator_list]) - 1
+        # The comment just above a test says why it is what it is; it goes with it.
+        while start > 0 and lines[start - 1].lstrip().startswith("#"):
+            start -= 1
         end = node.end_lineno or node.lineno
         chunks.append("\n".join(lines[start:end]))
     old_lines = existing.rstrip("\n").splitlines()
-    last_import = max(
+    head_end = max(
         (n.end_lineno or 0 for n in old.body if isinstance(n, ast.Import | ast.ImportFrom)),
-        default=0,
+        default=_docstring_end(old),
     )
-    head, tail = old_lines[:last_import], old_lines[last_import:]
-    merged = head + imports + tail
-    return "\n".join(merged) + "\n\n\n" + "\n\n\n".join(chunks) + "\n"
+    head, tail = old_lines[:head_end], old_lines[head_end:]
+    if imports and head and head_end == _docstring_end(old):
+        imports.insert(0, "")  # a blank line between the docstring and the first import
+    merged = "\n".join(head + imports + tail).strip("\n")
+    body = "\n\n\n".join(chunks)
+    return (merged + "\n\n\n" + body if merged else body) + "\n"
+
+
+# ruff's default line length; a longer import is split one name a line, with the trailing comma
+# that keeps ruff from joining it again under any line length.
+_IMPORT_WIDTH = 88
+
+
+def _import_source(node: ast.Import | ast.ImportFrom, names: list[ast.alias]) -> str:
+    """The import of names only, as ruff formats it."""
+    line = ast.unparse(type(node)(**{**node.__dict__, "names": names}))
+    if len(line) <= _IMPORT_WIDTH or not isinstance(node, ast.ImportFrom):
+        return line
+    module = "." * node.level + (node.module or "")
+    inner = "".join(f"    {ast.unparse(alias)},\n" for alias in names)
+    return f"from {module} import (\n{inner})"
+
+
+def _docstring_end(tree: ast.Module) -> int:
+    """The last line of the module's docstring, or 0."""
+    first = tree.body[0] if tree.body else None
+    if (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+    ):
+        return first.end_lineno or 0
+    return 0
 
 
 def merge_update(files: dict[Path, str], skip: frozenset[str] = frozenset()) -> dict[Path, str]:

@@ -1,0 +1,86 @@
+"""A scratch copy of the project, with the rendered files in place, for verification runs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import GeneratorError
+
+# Folders that tests never need and that can be large: tool caches, builds, other projects' deps.
+_SKIPPED = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".eggs",
+        ".pytest_cache",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".hypothesis",
+        "htmlcov",
+    }
+)
+_SKIPPED_AT_TOP = frozenset({"build", "dist"})
+
+
+def project_base(cwd: Path, app_root: Path, out: Path) -> Path:
+    """The folder to copy: where init runs, widened to hold the app and the suite."""
+    base = Path(os.path.commonpath([cwd, app_root, out]))
+    if len(base.parts) < 3 or base == Path.home():
+        raise GeneratorError(
+            f"cannot verify a suite outside the project ({out} and {app_root} share only {base}); "
+            "run init from a folder that holds both, or pass --no-verify."
+        )
+    return base
+
+
+def _ignored(base: Path, keep: set[Path]) -> Callable[[str, list[str]], set[str]]:
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        here = Path(folder)
+        skipped = set()
+        for name in names:
+            path = here / name
+            if path in keep:
+                continue
+            if (
+                name in _SKIPPED
+                or name.endswith(".egg-info")
+                or (here == base and name in _SKIPPED_AT_TOP)
+                or (path.is_dir() and (path / "pyvenv.cfg").exists())
+            ):
+                skipped.add(name)
+        return skipped
+
+    return ignore
+
+
+def make_scratch(base: Path, out: Path, files: dict[Path, str], destination: Path) -> Path:
+    """Copy base to destination/project, then write files there at their places; the copy."""
+    copy = destination / "project"
+    # The output folder is copied even inside a skipped one (`--out build/tests`): its own
+    # files take part in the run.
+    keep = {out, *out.parents}
+    shutil.copytree(base, copy, symlinks=True, ignore=_ignored(base, keep))
+    place(base, copy, files)
+    return copy
+
+
+def place(base: Path, copy: Path, files: dict[Path, str]) -> None:
+    """Write files into the copy at the places they have under base."""
+    for path, source in files.items():
+        target = copy / path.relative_to(base)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(source, encoding="utf-8")
+
+
+def remove(base: Path, copy: Path, paths: list[Path]) -> None:
+    """Delete files of the copy, given by their places under base."""
+    for path in paths:
+        (copy / path.relative_to(base)).unlink(missing_ok=True)
