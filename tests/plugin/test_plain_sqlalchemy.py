@@ -51,9 +51,11 @@ def test_scenario(client):
 def test_scenario(client):
     assert client.post("/notes/nested", json={"title": "a"}).json == {"count": 1}
 """,
-    "a test that only asks for the app": """
+    "a test that only asks for the app, marked flask_db": """
+import pytest
 from plain_app import Note, Session, count_notes
 
+@pytest.mark.flask_db
 def test_scenario(app):
     with app.app_context():
         Session.add(Note(title="a"))

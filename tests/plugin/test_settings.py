@@ -11,7 +11,15 @@ def test_uses_the_app(app):
 
 
 def header(result: pytest.RunResult) -> list[str]:
-    return [line for line in result.outlines if line.startswith("flask-testkit:")]
+    """The plugin's lines of the run header, printed before collection."""
+    end = next(n for n, line in enumerate(result.outlines) if line.startswith("collect"))
+    return [line for line in result.outlines[:end] if line.startswith("flask-testkit:")]
+
+
+def summary(result: pytest.RunResult) -> list[str]:
+    """The plugin's lines at the end of the run: the app and database the tests got."""
+    start = next(n for n, line in enumerate(result.outlines) if line.startswith("collect"))
+    return [line for line in result.outlines[start:] if line.startswith("flask-testkit:")]
 
 
 def test_the_app_comes_from_the_ini_file(project: pytest.Pytester) -> None:
@@ -21,7 +29,11 @@ def test_the_app_comes_from_the_ini_file(project: pytest.Pytester) -> None:
     result.assert_outcomes(passed=1)
     assert header(result) == [
         "flask-testkit: app inner_app:create_app() (from ini flask_app)",
-        "flask-testkit: database sqlite:// (from the app's config)",
+        "flask-testkit: database sqlite:// (in memory); bind audit: sqlite:// (in memory)",
+    ]
+    assert summary(result) == [
+        "flask-testkit: the tests got app 'inner_app' (the plugin's app fixture) on "
+        "sqlite:// (in memory); bind audit: sqlite:// (in memory)"
     ]
 
 

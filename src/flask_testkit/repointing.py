@@ -1,0 +1,144 @@
+"""Point a Flask-SQLAlchemy app at its test database: before its engines exist, or in place."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from flask import Flask
+    from sqlalchemy.engine import URL, Engine
+
+    from flask_testkit.targets import TestDatabases
+
+# The configured URL of each bind, for the apps whose engines were made on test URLs from the
+# start: what the tests would have reached, and what the test URLs were derived from.
+_configured: WeakKeyDictionary[Flask, dict[str | None, URL]] = WeakKeyDictionary()
+_rules: list[TestDatabases] = []
+_original_init_app: Callable[..., None] | None = None
+
+
+def configured_urls(app: Flask, db: Any) -> dict[str | None, URL]:
+    """The URL each bind of the app is configured with, before the plugin pointed it elsewhere."""
+    if app in _configured:
+        return dict(_configured[app])
+    with app.app_context():
+        return {key: engine.url for key, engine in db.engines.items()}
+
+
+def remember_configured(app: Flask, configured: dict[str | None, URL]) -> None:
+    """Keep what the app was configured with, once its engines point elsewhere."""
+    _configured.setdefault(app, dict(configured))
+
+
+def _resolved(db: Any, app: Flask, value: Any) -> URL:
+    # Flask-SQLAlchemy makes relative SQLite paths relative to the instance folder.
+    options = {"url": value}
+    db._apply_driver_defaults(options, app)
+    return make_url(options["url"])
+
+
+def _point_config(db: Any, app: Flask, rule: TestDatabases) -> None:
+    """Rewrite the URLs in the app's config to the test databases, before init_app reads them."""
+    configured: dict[str | None, URL] = {}
+    config = app.config
+    uri = config.get("SQLALCHEMY_DATABASE_URI")
+    if uri:
+        configured[None] = _resolved(db, app, uri)
+        config["SQLALCHEMY_DATABASE_URI"] = _text(rule.url_for(None, configured[None]))
+    binds = dict(config.get("SQLALCHEMY_BINDS") or {})
+    for key, value in binds.items():
+        url = value.get("url") if isinstance(value, dict) else value
+        if url is None:
+            continue
+        configured[key] = _resolved(db, app, url)
+        target = _text(rule.url_for(key, configured[key]))
+        binds[key] = {**value, "url": target} if isinstance(value, dict) else target
+    if binds:
+        # A new dict: the old one may be shared with a config class or another app.
+        config["SQLALCHEMY_BINDS"] = binds
+    _configured[app] = configured
+
+
+def _init_app_on_test_databases(db: Any, app: Flask) -> None:
+    if _rules and "sqlalchemy" not in app.extensions and app not in _configured:
+        _point_config(db, app, _rules[-1])
+    assert _original_init_app is not None
+    _original_init_app(db, app)
+
+
+@contextmanager
+def test_databases_for_new_apps(rule: TestDatabases) -> Iterator[None]:
+    """Inside the block, every app that calls `db.init_app(app)` gets its engines on test URLs."""
+    global _original_init_app
+    try:
+        from flask_sqlalchemy import SQLAlchemy
+    except ImportError:  # a plain SQLAlchemy app: nothing to redirect
+        yield
+        return
+    if not _rules:
+        _original_init_app = SQLAlchemy.init_app
+        SQLAlchemy.init_app = _init_app_on_test_databases  # type: ignore[method-assign,assignment]
+    _rules.append(rule)
+    try:
+        yield
+    finally:
+        _rules.remove(rule)
+        if not _rules and _original_init_app is not None:
+            SQLAlchemy.init_app = _original_init_app  # type: ignore[method-assign]
+            _original_init_app = None
+
+
+# Its name starts with "test": without this, a test module that imports it would collect it.
+test_databases_for_new_apps.__test__ = False  # type: ignore[attr-defined]
+
+
+def point_app_config(app: Flask, urls: dict[str | None, URL]) -> None:
+    """Make the app's config name the test URLs, for code that reads it after the engines."""
+    if None in urls:
+        app.config["SQLALCHEMY_DATABASE_URI"] = _text(urls[None])
+    binds = dict(app.config.get("SQLALCHEMY_BINDS") or {})
+    for key, url in urls.items():
+        if key is not None:
+            value = binds.get(key)
+            binds[key] = {**value, "url": _text(url)} if isinstance(value, dict) else _text(url)
+    if binds:
+        app.config["SQLALCHEMY_BINDS"] = binds
+
+
+def repoint_in_place(engine: Engine, donor: Engine) -> None:
+    """Move `engine` onto the donor's database; it stays the same object, listeners and all.
+
+    The donor, made with the app's own engine options for the test URL, lends its pool and
+    dialect. The listeners the app attached to the old pool and dialect move with them; the
+    connection events live on the engine itself and stay.
+    """
+    old_pool, old_dialect = engine.pool, engine.dialect
+    _copy_listeners(old_pool, donor.pool)
+    _copy_listeners(old_dialect, donor.dialect)
+    engine.url = donor.url
+    engine.dialect = donor.dialect
+    engine.pool = donor.pool
+    engine.clear_compiled_cache()
+    old_pool.dispose()
+
+
+def _copy_listeners(source: Any, target: Any) -> None:
+    for name in source.dispatch._event_names:
+        # Instance-level listeners only: the class-level ones already apply to the target.
+        for listener in list(getattr(source.dispatch, name).listeners):
+            # create_engine's own (first-connect setup, the dialect's on-connect hooks) belong
+            # to the old URL's dialect; the donor has its own.
+            if getattr(listener, "__module__", "").startswith("sqlalchemy."):
+                continue
+            event.listen(target, name, listener)
+
+
+def _text(url: URL) -> str:
+    return url.render_as_string(hide_password=False)
