@@ -47,6 +47,10 @@ def test_copy_of(url: URL) -> URL:
     return with_suffix(url, "test")
 
 
+# Its name starts with "test": without this, a test module that imports it would collect it.
+test_copy_of.__test__ = False  # type: ignore[attr-defined]
+
+
 def database_exists(url: URL) -> bool:
     """Whether the database is there now (an in-memory one never is, until it is opened)."""
     backend = url.get_backend_name()

@@ -18,7 +18,7 @@ from flask_testkit.fixtures import (  # noqa: F401  (fixtures are registered by 
     runner,
 )
 from flask_testkit.loading import remember_settings
-from flask_testkit.reporting import PLUGIN_FIXTURES, app_in_use, header_lines
+from flask_testkit.reporting import app_in_use, header_lines
 
 if TYPE_CHECKING:
     from collections.abc import Generator
@@ -135,10 +135,7 @@ _REPORT_ATTRIBUTE = "flask_testkit_apps"
 
 
 def _record_app(config: pytest.Config, fixturedef: pytest.FixtureDef[Any], result: Any) -> None:
-    module = getattr(fixturedef.func, "__module__", "") or "conftest.py"
-    line = app_in_use(
-        result, module if module == PLUGIN_FIXTURES else str(fixturedef.baseid or module)
-    )
+    line = app_in_use(config, result, fixturedef.func)
     config.stash[_APPS_SEEN].setdefault(line, None)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask_testkit.app_database import app_engines, sqlalchemy_of
@@ -21,16 +23,25 @@ PLUGIN_FIXTURES = "flask_testkit.fixtures"
 
 
 def user_app_fixture(config: pytest.Config) -> str | None:
-    """Where a user's `app` fixture that replaces the plugin's is defined, if one is known yet."""
-    manager: Any = getattr(config, "_fixturemanager", None) or config.pluginmanager.get_plugin(
-        "funcmanage"
-    )
-    definitions = getattr(manager, "_arg2fixturedefs", {}).get("app", [])
-    for definition in definitions:
-        module = getattr(definition.func, "__module__", "")
-        if module != PLUGIN_FIXTURES:
-            return str(definition.baseid or module) or "conftest.py"
+    """The conftest.py, loaded before the run starts, that defines an `app` fixture, if any."""
+    for name, plugin in config.pluginmanager.list_name_plugin():
+        if not str(name).endswith("conftest.py"):
+            continue
+        for value in vars(plugin).values():
+            marker = getattr(value, "_fixture_function_marker", None)
+            if marker is None or not callable(value):
+                continue
+            fixture_name = getattr(marker, "name", None) or getattr(value, "__name__", None)
+            if fixture_name == "app":
+                return _relative(config, Path(str(name)))
     return None
+
+
+def _relative(config: pytest.Config, path: Path) -> str:
+    try:
+        return str(path.relative_to(config.rootpath))
+    except ValueError:
+        return str(path)
 
 
 def header_lines(config: pytest.Config) -> list[str] | None:
@@ -102,12 +113,17 @@ def databases_of(flask_app: Flask) -> str:
     return "; ".join(parts)
 
 
-def app_in_use(flask_app: Any, fixture_module: str) -> str:
+def app_in_use(config: pytest.Config, flask_app: Any, fixture: Any) -> str:
     """One line naming the app a test got and its databases, for the end of the run."""
-    if fixture_module == PLUGIN_FIXTURES:
-        origin = "the plugin's app fixture"
+    if getattr(fixture, "__module__", None) == PLUGIN_FIXTURES:
+        setting = settings_of(config).app
+        origin = f"the plugin's app fixture, from {setting.source}"
     else:
-        origin = f"decided by conftest.py ({fixture_module})"
+        try:
+            where = _relative(config, Path(inspect.getfile(fixture)))
+        except (TypeError, OSError):
+            where = "conftest.py"
+        origin = f"decided by conftest.py: the app fixture in {where}"
     name = getattr(flask_app, "name", type(flask_app).__name__)
     try:
         databases = databases_of(flask_app)

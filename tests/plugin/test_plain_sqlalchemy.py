@@ -234,3 +234,31 @@ def test_scenario():
     )
     result = pytester.runpytest_inprocess("-p", "no:randomly")
     result.stdout.fnmatch_lines(["*expected a scoped_session or sessionmaker, got object*"])
+
+
+def test_with_no_url_the_session_runs_on_a_test_copy(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("FLASK_APP", "TEST_DATABASE_URL", "PYTEST_XDIST_WORKER"):
+        monkeypatch.delenv(name, raising=False)
+    dev = pytester.path / "dev.db"
+    monkeypatch.setenv("PLAIN_APP_DB", f"sqlite:///{dev}")
+    with sqlite3.connect(dev) as connection:
+        connection.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, title VARCHAR(80))")
+        connection.execute("INSERT INTO notes (title) VALUES ('mine')")
+    pytester.makefile(".py", plain_app=(PROJECT / "plain_app.py").read_text())
+    pytester.makeconftest(
+        (PROJECT / "plain_conftest.py").read_text().replace(', default_url="sqlite://"', "")
+    )
+    source = f"""
+from plain_app import Session
+
+
+def test_scenario(client):
+    assert client.post("/notes", json={{"title": "a"}}).json == {{"count": 1}}
+    assert Session.session_factory.kw["bind"].url.database == "{pytester.path / "dev_test.db"}"
+"""
+    run(pytester, source).assert_outcomes(passed=2)
+    with sqlite3.connect(dev) as connection:
+        assert connection.execute("SELECT title FROM notes").fetchall() == [("mine",)]
+    assert not (pytester.path / "dev_test.db").exists()
