@@ -54,7 +54,7 @@ def configured_app(config: pytest.Config) -> Flask:
         try:
             # The app's engines are made on the test databases from the start, so whatever the
             # factory binds to them (sessions, listeners) never sees the configured database.
-            with test_databases_for_new_apps(choose()):
+            with test_databases_for_new_apps(choose(), claim=True):
                 loaded = load_app(settings_of(config).app)
         except ConfigurationError as exc:
             loaded = exc

@@ -8,6 +8,11 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from flask_testkit.database import create_database, database_exists, is_memory
+from flask_testkit.errors import ConfigurationError
+from flask_testkit.marking import mark_created
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -20,7 +25,7 @@ if TYPE_CHECKING:
 # The configured URL of each bind, for the apps whose engines were made on test URLs from the
 # start: what the tests would have reached, and what the test URLs were derived from.
 _configured: WeakKeyDictionary[Flask, dict[str | None, URL]] = WeakKeyDictionary()
-_rules: list[TestDatabases] = []
+_rules: list[tuple[TestDatabases, bool]] = []
 _original_init_app: Callable[..., None] | None = None
 
 
@@ -44,7 +49,7 @@ def _resolved(db: Any, app: Flask, value: Any) -> URL:
     return make_url(options["url"])
 
 
-def _point_config(db: Any, app: Flask, rule: TestDatabases) -> None:
+def _point_config(db: Any, app: Flask, rule: TestDatabases, claim: bool) -> None:
     """Rewrite the URLs in the app's config to the test databases, before init_app reads them."""
     configured: dict[str | None, URL] = {}
     config = app.config
@@ -64,18 +69,40 @@ def _point_config(db: Any, app: Flask, rule: TestDatabases) -> None:
         # A new dict: the old one may be shared with a config class or another app.
         config["SQLALCHEMY_BINDS"] = binds
     _configured[app] = configured
+    if claim:
+        for key, url in configured.items():
+            _claim(rule.url_for(key, url))
+
+
+def _claim(url: URL) -> None:
+    """Create and mark a missing test database before the factory can connect to it.
+
+    A factory that runs `db.create_all()` would otherwise make the file (or fill the database)
+    first, and the run would take it for one of the user's that it must keep.
+    """
+    if is_memory(url):
+        return
+    try:
+        if not database_exists(url) and create_database(url):
+            mark_created(url, None)
+    except (ConfigurationError, SQLAlchemyError):
+        # testing_database() reports a database it cannot reach, in its own words.
+        pass
 
 
 def _init_app_on_test_databases(db: Any, app: Flask) -> None:
     if _rules and "sqlalchemy" not in app.extensions and app not in _configured:
-        _point_config(db, app, _rules[-1])
+        _point_config(db, app, *_rules[-1])
     assert _original_init_app is not None
     _original_init_app(db, app)
 
 
 @contextmanager
-def test_databases_for_new_apps(rule: TestDatabases) -> Iterator[None]:
-    """Inside the block, every app that calls `db.init_app(app)` gets its engines on test URLs."""
+def test_databases_for_new_apps(rule: TestDatabases, *, claim: bool = False) -> Iterator[None]:
+    """Inside the block, every app that calls `db.init_app(app)` gets its engines on test URLs.
+
+    With `claim`, the missing test databases are created (and marked) before the factory goes on.
+    """
     global _original_init_app
     try:
         from flask_sqlalchemy import SQLAlchemy
@@ -85,11 +112,12 @@ def test_databases_for_new_apps(rule: TestDatabases) -> Iterator[None]:
     if not _rules:
         _original_init_app = SQLAlchemy.init_app
         SQLAlchemy.init_app = _init_app_on_test_databases  # type: ignore[method-assign,assignment]
-    _rules.append(rule)
+    entry = (rule, claim)
+    _rules.append(entry)
     try:
         yield
     finally:
-        _rules.remove(rule)
+        _rules.remove(entry)
         if not _rules and _original_init_app is not None:
             SQLAlchemy.init_app = _original_init_app  # type: ignore[method-assign]
             _original_init_app = None

@@ -236,3 +236,26 @@ def test_migration_files_are_part_of_the_fingerprint(tmp_path: Path) -> None:
     first = schema_fingerprint([], migration_files(tmp_path))
     (versions / "0002_second.py").write_text("revision = '0002'\n")
     assert schema_fingerprint([], migration_files(tmp_path)) != first
+
+
+def test_a_factory_that_creates_its_tables_leaves_no_test_copy_behind(
+    project: pytest.Pytester, test_copy: URL
+) -> None:
+    project.makepyfile(
+        leftover_app=APP.format(extra="").replace(
+            "    db.init_app(app)\n",
+            "    db.init_app(app)\n    with app.app_context():\n        db.create_all()\n",
+        )
+    )
+    project.makepyfile(
+        test_member="""
+from leftover_app import Member
+
+
+def test_member(db_session):
+    db_session.add(Member(email="a@example.com"))
+    db_session.commit()
+"""
+    )
+    project.runpytest_inprocess().assert_outcomes(passed=1)
+    assert not database_exists(test_copy)
