@@ -16,6 +16,7 @@ from flask_testkit.errors import ConfigurationError, one_line
 from flask_testkit.isolation import isolated_engines
 from flask_testkit.marking import schema_fingerprint
 from flask_testkit.provisioning import Provisioned, provision, release, schema_built
+from flask_testkit.repointing import repoint_in_place
 from flask_testkit.targets import choose
 
 if TYPE_CHECKING:
@@ -76,13 +77,13 @@ def testing_engine(
     url: str | None = None,
     default_url: str | None = None,
 ) -> Iterator[Engine]:
-    """Bind a session factory to the test database and create the metadata's tables there.
+    """Move a session factory's engine to the test database and create the metadata's tables.
 
     `session` is the app's scoped_session or sessionmaker. The database is `url`, else the run's
     setting (--db-url, TEST_DATABASE_URL, ini flask_db_url), else `default_url`, else a test copy
-    of the database of the engine the factory is bound to (`<name>_test`). On exit the factory
-    gets its own engine back, and only what the run created (the database, or else its tables)
-    is dropped.
+    of the database of the engine the factory is bound to (`<name>_test`). That engine stays the
+    same object, moved in place (a factory with no engine is bound to a new one). On exit it
+    moves back, and only what the run created (the database, or else its tables) is dropped.
     """
     factory = _factory_of(session)
     original_bind = factory.kw.get("bind")
@@ -93,6 +94,13 @@ def testing_engine(
     active = settings.current()
     fingerprint = schema_fingerprint([metadata], [])
     engine = sa.create_engine(target, **options)
+    moved: _MovedEngine | None = None
+    if isinstance(original_bind, sa.Engine):
+        # The app's own engine object moves to the test database, so that code using it
+        # directly (not through the session) never reaches the configured one either.
+        moved = _MovedEngine(original_bind)
+        repoint_in_place(original_bind, engine)
+        engine = original_bind
     database: Provisioned | None = None
     try:
         database = provision(
@@ -102,15 +110,15 @@ def testing_engine(
             metadata.create_all(engine)
         schema_built(database, fingerprint, reuse=active.reuse_db)
     except DBAPIError as exc:
-        _give_up(engine, database)
+        _give_up(engine, database, moved)
         raise unreachable(target, exc) from exc
     except SQLAlchemyError as exc:
-        _give_up(engine, database)
+        _give_up(engine, database, moved)
         raise ConfigurationError(
             f"could not create the test schema in {display(target)}: {one_line(exc)}. "
             "Fix the models named above."
         ) from exc
-    # Sessions opened on the app's own engine must not outlive the switch.
+    # Sessions opened on the app's own database must not outlive the switch.
     _remove(session)
     factory.configure(bind=engine)
     _active.append(engine)
@@ -120,14 +128,35 @@ def testing_engine(
         _active.remove(engine)
         _remove(session)
         factory.configure(bind=original_bind)
-        release(database, reuse=active.reuse_db)
+        try:
+            release(database, reuse=active.reuse_db)
+        finally:
+            if moved is not None:
+                moved.restore()
 
 
-def _give_up(engine: Engine, database: Provisioned | None) -> None:
-    if database is None:
-        engine.dispose()
-    else:
-        release(database, reuse=False)
+class _MovedEngine:
+    """What an engine was on before it moved to the test database, to move it back."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.url, self.pool, self.dialect = engine.url, engine.pool, engine.dialect
+
+    def restore(self) -> None:
+        self.engine.dispose()
+        self.engine.url, self.engine.pool, self.engine.dialect = self.url, self.pool, self.dialect
+        self.engine.clear_compiled_cache()
+
+
+def _give_up(engine: Engine, database: Provisioned | None, moved: _MovedEngine | None) -> None:
+    try:
+        if database is None:
+            engine.dispose()
+        else:
+            release(database, reuse=False)
+    finally:
+        if moved is not None:
+            moved.restore()
 
 
 # Its name starts with "test": without this, a test module that imports it would collect it.

@@ -146,12 +146,17 @@ def test_the_apps_own_database_is_left_alone(plain: pytest.Pytester) -> None:
     with sqlite3.connect(dev) as connection:
         connection.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, title VARCHAR(80))")
         connection.execute("INSERT INTO notes (title) VALUES ('mine')")
-    source = """
+    source = f"""
+import sqlalchemy as sa
 from plain_app import Session, engine
 
 def test_scenario(client):
-    assert client.post("/notes", json={"title": "a"}).json == {"count": 1}
-    assert Session.session_factory.kw["bind"] is not engine
+    assert client.post("/notes", json={{"title": "a"}}).json == {{"count": 1}}
+    # The app's own engine object moved to the test database: using it directly is safe too.
+    assert Session.session_factory.kw["bind"] is engine
+    assert engine.url.database != "{dev}"
+    with engine.connect() as connection:
+        assert connection.scalar(sa.text("SELECT count(*) FROM notes")) == 1
 """
     run(plain, source).assert_outcomes(passed=2)
     with sqlite3.connect(dev) as connection:
@@ -166,9 +171,12 @@ from flask_testkit import testing_engine
 
 
 def test_scenario():
+    own_url = engine.url
     with testing_engine(Session, Base.metadata, url="sqlite://") as test_engine:
-        assert Session.session_factory.kw["bind"] is test_engine
+        assert test_engine is engine
+        assert engine.url.database is None
     assert Session.session_factory.kw["bind"] is engine
+    assert engine.url == own_url
 """
     plain.makepyfile(test_plain=source)
     plain.runpytest_inprocess("-p", "no:randomly").assert_outcomes(passed=1)
