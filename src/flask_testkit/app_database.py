@@ -19,6 +19,7 @@ from flask_testkit.repointing import (
     point_app_config,
     remember_configured,
     repoint_in_place,
+    taken_over,
     test_databases_for_new_apps,
 )
 from flask_testkit.targets import choose
@@ -155,6 +156,7 @@ def testing_database(
 
 
 def _provision(engine: Engine, fingerprint: str, reuse: bool, recreate: bool) -> Provisioned:
+    taken_over(engine.url)
     try:
         return provision(engine.url, engine, fingerprint, reuse=reuse, recreate=recreate)
     except SQLAlchemyError as exc:

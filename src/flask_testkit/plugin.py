@@ -18,6 +18,7 @@ from flask_testkit.fixtures import (  # noqa: F401  (fixtures are registered by 
     runner,
 )
 from flask_testkit.loading import remember_settings
+from flask_testkit.repointing import drop_unused_claims
 from flask_testkit.reporting import app_in_use, header_lines
 
 if TYPE_CHECKING:
@@ -99,6 +100,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    drop_unused_claims()
     settings.pop()
 
 

@@ -10,9 +10,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from flask_testkit.database import create_database, database_exists, is_memory
+from flask_testkit.database import create_database, database_exists, drop_database, is_memory
 from flask_testkit.errors import ConfigurationError
-from flask_testkit.marking import mark_created
+from flask_testkit.marking import forget_created, mark_created
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -85,9 +85,31 @@ def _claim(url: URL) -> None:
     try:
         if not database_exists(url) and create_database(url):
             mark_created(url, None)
+            _claimed[url.render_as_string(hide_password=False)] = url
     except (ConfigurationError, SQLAlchemyError):
         # testing_database() reports a database it cannot reach, in its own words.
         pass
+
+
+# Test databases created for an app before testing_database() took them over: dropped at the end
+# of the run if no test ever used that app (a run of other tests, --collect-only).
+_claimed: dict[str, URL] = {}
+
+
+def taken_over(url: URL) -> None:
+    """testing_database() owns this database from now on."""
+    _claimed.pop(url.render_as_string(hide_password=False), None)
+
+
+def drop_unused_claims() -> None:
+    """Drop the test databases that were made for an app no test used."""
+    while _claimed:
+        _, url = _claimed.popitem()
+        try:
+            drop_database(url)
+            forget_created(url)
+        except SQLAlchemyError:  # the end of a run must not fail on a server gone away
+            pass
 
 
 def _init_app_on_test_databases(db: Any, app: Flask) -> None:

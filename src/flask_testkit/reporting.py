@@ -69,8 +69,11 @@ def header_lines(config: pytest.Config) -> list[str] | None:
             database += ", one copy per xdist worker (_gw0, _gw1, ...)"
     elif overridden or not resolved.app:
         database = "decided by conftest.py" if overridden else rule.describe()
+    elif xdist:
+        # The workers build the app, each on its own copy; the end of the run names them.
+        database = f"{rule.describe()}, one copy per xdist worker (_gw0, _gw1, ...)"
     else:
-        database = _built_app_database(config, xdist)
+        database = _built_app_database(config)
     lines.append(f"flask-testkit: database {database}")
     if rule.use_configured and rule.override is None:
         lines.append(
@@ -80,15 +83,14 @@ def header_lines(config: pytest.Config) -> list[str] | None:
     return lines
 
 
-def _built_app_database(config: pytest.Config, xdist: bool) -> str:
+def _built_app_database(config: pytest.Config) -> str:
     try:
         flask_app = configured_app(config)
     except ConfigurationError as exc:
         return f"unknown: {exc}"
     if sqlalchemy_of(flask_app) is None:
         return "none (the app has no Flask-SQLAlchemy)"
-    text = databases_of(flask_app)
-    return text + (", one copy per xdist worker (_gw0, _gw1, ...)" if xdist else "")
+    return databases_of(flask_app)
 
 
 def databases_of(flask_app: Flask) -> str:

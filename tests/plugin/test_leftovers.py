@@ -259,3 +259,14 @@ def test_member(db_session):
     )
     project.runpytest_inprocess().assert_outcomes(passed=1)
     assert not database_exists(test_copy)
+
+
+def test_a_run_where_no_test_uses_the_app_leaves_no_test_copy(
+    project: pytest.Pytester, test_copy: URL
+) -> None:
+    # The header builds the app, which makes its test copy; no test ever takes it over.
+    project.makepyfile(test_other="def test_other():\n    assert True\n")
+    result = project.runpytest_inprocess()
+    result.assert_outcomes(passed=1)
+    assert any("a test copy of the configured" in line for line in result.outlines)
+    assert not database_exists(test_copy)
