@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from flask import Flask
 
 from flask_testkit import settings
 from flask_testkit.errors import ConfigurationError, one_line_failure
@@ -114,7 +115,7 @@ def pytest_fixture_setup(
     except ConfigurationError as exc:
         message = str(exc)
     else:
-        if fixturedef.argname == "app" and result is not None:
+        if fixturedef.argname == "app" and isinstance(result, Flask):
             _record_app(request.config, fixturedef, result)
         return result
     # Made outside the except block, so that no chained traceback is printed with it.
