@@ -93,22 +93,30 @@ def configured(
         else:
             test_url = make_url(f"sqlite:///{project.path / 'configured_test.db'}")
             expected = str(project.path / "configured_test.db")
-    make_configured(url)
     request.addfinalizer(lambda: drop_database(url))
+    for copy in copies(test_url):
+        # Only a failing run leaves any of them; the tests check that they are gone.
+        request.addfinalizer(lambda copy=copy: drop_database(copy))
+    make_configured(url)
     monkeypatch.setenv("CONFIGURED_DB", url.render_as_string(hide_password=False))
     monkeypatch.setenv("EXPECTED_TEST_DB", expected)
     return Configured(url, test_url, expected)
 
 
-def gone(url: URL) -> bool:
-    """Neither the database nor a per-worker copy of it is left."""
+def copies(url: URL) -> list[URL]:
+    """The database and the per-worker copies an xdist run makes of it."""
     names = [url]
     if url.database:
         path = Path(url.database)
         for worker in ("gw0", "gw1"):
             copy = f"{path.stem}_{worker}{path.suffix}" if path.suffix else f"{path}_{worker}"
             names.append(url.set(database=str(path.with_name(copy))))
-    return not any(database_exists(name) for name in names)
+    return names
+
+
+def gone(url: URL) -> bool:
+    """Neither the database nor a per-worker copy of it is left."""
+    return not any(database_exists(name) for name in copies(url))
 
 
 @pytest.mark.parametrize("built_by", ["plugin", "conftest"])
