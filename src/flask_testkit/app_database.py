@@ -156,7 +156,9 @@ def testing_database(
 
 
 def _provision(engine: Engine, fingerprint: str, reuse: bool, recreate: bool) -> Provisioned:
-    taken_over(engine.url)
+    if taken_over(engine.url) and not recreate:
+        # Created (and marked) for this app a moment ago, before its factory went on.
+        return Provisioned(engine.url, engine, created=True)
     try:
         return provision(engine.url, engine, fingerprint, reuse=reuse, recreate=recreate)
     except SQLAlchemyError as exc:

@@ -96,9 +96,9 @@ def _claim(url: URL) -> None:
 _claimed: dict[str, URL] = {}
 
 
-def taken_over(url: URL) -> None:
-    """testing_database() owns this database from now on."""
-    _claimed.pop(url.render_as_string(hide_password=False), None)
+def taken_over(url: URL) -> bool:
+    """testing_database() owns this database from now on; True if this run just created it."""
+    return _claimed.pop(url.render_as_string(hide_password=False), None) is not None
 
 
 def drop_unused_claims() -> None:
