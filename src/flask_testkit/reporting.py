@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask_testkit.app_database import app_engines, sqlalchemy_of
-from flask_testkit.database import display, is_memory
+from flask_testkit.database import display, is_memory, test_copy_of, with_suffix, xdist_worker
 from flask_testkit.errors import ConfigurationError
 from flask_testkit.loading import configured_app, settings_of
 from flask_testkit.repointing import configured_urls
@@ -109,8 +109,10 @@ def databases_of(flask_app: Flask) -> str:
             note = "in memory"
         elif was == engine.url:
             note = "the app's configured database itself"
-        else:
+        elif with_suffix(test_copy_of(was), xdist_worker()) == engine.url:
             note = f"a test copy of the configured {display(was)}"
+        else:
+            note = f"set for the run, instead of the configured {display(was)}"
         parts.append(f"{name}{display(engine.url)} ({note})")
     return "; ".join(parts)
 

@@ -245,3 +245,18 @@ def test_runs_on_the_configured_database(app):
         "flask-testkit: WARNING: the tests run on the app's configured database itself "
         "(flask_db_use_configured = true); remove the key to run on a test copy.",
     ]
+
+
+def test_the_summary_tells_a_url_set_for_the_run_from_a_test_copy(
+    project: pytest.Pytester,
+) -> None:
+    project.makeini("[pytest]\nflask_app = inner_app:create_app()\n")
+    project.makepyfile(TEST_USES_APP)
+    chosen = project.path / "chosen.db"
+    result = project.runpytest_inprocess("--db-url", f"sqlite:///{chosen}")
+    result.assert_outcomes(passed=1)
+    assert summary(result)[0].endswith(
+        f"on sqlite:///{chosen} (set for the run, instead of the configured sqlite://); "
+        f"bind audit: sqlite:///{project.path / 'chosen_audit.db'} (set for the run, instead of "
+        "the configured sqlite://)"
+    )
