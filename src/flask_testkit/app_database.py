@@ -6,29 +6,29 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app, has_app_context
-from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from flask_testkit import settings
-from flask_testkit.database import (
-    create_database,
-    display,
-    drop_database,
-    drop_tables_made_since,
-    parse,
-    table_names,
-    unreachable,
-    with_suffix,
-    xdist_worker,
-)
+from flask_testkit.database import display, is_memory, unreachable
 from flask_testkit.errors import ConfigurationError, one_line
 from flask_testkit.isolation import isolated_engines
+from flask_testkit.marking import migration_files, schema_fingerprint
+from flask_testkit.provisioning import Provisioned, provision, release, schema_built
+from flask_testkit.repointing import (
+    configured_urls,
+    point_app_config,
+    remember_configured,
+    repoint_in_place,
+    taken_over,
+    test_databases_for_new_apps,
+)
+from flask_testkit.targets import choose
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from flask import Flask
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import URL, Engine
     from sqlalchemy.orm import scoped_session
 
 
@@ -56,38 +56,31 @@ def app_engines(app: Flask, db: Any) -> dict[str | None, Engine]:
         return dict(db.engines)
 
 
-def _target_urls(
-    engines: dict[str | None, Engine], override: str | None, source: str
-) -> dict[str | None, URL]:
-    worker = xdist_worker()
-    if override:
-        base = parse(override, source)
-        return {
-            key: with_suffix(base if key is None else with_suffix(base, str(key)), worker)
-            for key in engines
-        }
-    return {key: with_suffix(engine.url, worker) for key, engine in engines.items()}
+def _engine_options(app: Flask, db: Any, key: str | None) -> dict[str, Any]:
+    """The options Flask-SQLAlchemy's init_app gives the engine of one bind."""
+    options: dict[str, Any] = dict(db._engine_options)
+    if key is None:
+        options.update(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    else:
+        value = (app.config.get("SQLALCHEMY_BINDS") or {}).get(key)
+        if isinstance(value, dict):
+            options.update(value)
+    echo = app.config.get("SQLALCHEMY_ECHO", False)
+    options.setdefault("echo", echo)
+    options.setdefault("echo_pool", echo)
+    return options
 
 
-def _repoint(app: Flask, db: Any, urls: dict[str | None, URL]) -> None:
-    """Rebuild the app's engines on other URLs, keeping every other engine option."""
-    as_text = {key: url.render_as_string(hide_password=False) for key, url in urls.items()}
-    if None in as_text:
-        app.config["SQLALCHEMY_DATABASE_URI"] = as_text[None]
-    binds = dict(app.config.get("SQLALCHEMY_BINDS") or {})
-    for key, url in as_text.items():
-        if key is not None:
-            value = binds.get(key)
-            binds[key] = {**value, "url": url} if isinstance(value, dict) else url
-    app.config["SQLALCHEMY_BINDS"] = binds
-    # init_app is the only public way to rebuild the engines from config; it also registers its
-    # teardown and shell hooks again, which the app already has.
-    teardown = list(app.teardown_appcontext_funcs)
-    shell = list(app.shell_context_processors)
-    del app.extensions["sqlalchemy"]
-    db.init_app(app)
-    app.teardown_appcontext_funcs[:] = teardown
-    app.shell_context_processors[:] = shell
+def _repoint(
+    app: Flask, db: Any, engines: dict[str | None, Engine], urls: dict[str | None, URL]
+) -> None:
+    """Move the engines that are elsewhere onto their test URLs, each staying the same object."""
+    moved = {key: url for key, url in urls.items() if engines[key].url != url}
+    for key, url in moved.items():
+        options = {**_engine_options(app, db, key), "url": url}
+        db._apply_driver_defaults(options, app)
+        repoint_in_place(engines[key], db._make_engine(key, options, app))
+    point_app_config(app, moved)
 
 
 def _create_schema(app: Flask, db: Any, migrations: bool) -> None:
@@ -104,18 +97,6 @@ def _create_schema(app: Flask, db: Any, migrations: bool) -> None:
     upgrade()
 
 
-def _table_names(engines: dict[str | None, Engine]) -> dict[str | None, set[str]]:
-    return {key: table_names(engine) for key, engine in engines.items()}
-
-
-def _drop_tables_made_since(
-    engines: dict[str | None, Engine], before: dict[str | None, set[str]]
-) -> None:
-    """Drop the tables the run created, and only those: an existing database stays as it was."""
-    for key, engine in engines.items():
-        drop_tables_made_since(engine, before[key])
-
-
 @contextmanager
 def testing_database(
     app: Flask,
@@ -127,50 +108,75 @@ def testing_database(
     """Point the app at the test database, create its schema, and remove what it made on exit.
 
     The database is `url`, else the run's setting (--db-url, TEST_DATABASE_URL, ini flask_db_url),
-    else `default_url`, else the app's own config. A database it creates is dropped at the end;
-    in one that already existed, only the tables it created are dropped.
+    else `default_url`, else a test copy of the app's configured one (`<name>_test`; the
+    configured one itself with ini flask_db_use_configured). The engines stay the same objects.
+    A database it creates is dropped at the end (kept with --reuse-db); in one that already
+    existed, only the tables it created are dropped.
     """
     db = require_sqlalchemy(app, "testing_database()")
     active = settings.current()
-    chosen, source = url, "the url argument"
-    if not chosen and active.db_url.value:
-        chosen, source = active.db_url.value, active.db_url.source
-    if not chosen and default_url:
-        chosen, source = default_url, "the default_url argument"
+    rule = choose(url, default_url)
+    configured = configured_urls(app, db)
     engines = app_engines(app, db)
-    urls = _target_urls(engines, chosen, source)
-    if any(urls[key] != engine.url for key, engine in engines.items()):
-        _repoint(app, db, urls)
-        engines = app_engines(app, db)
-    # The default bind first, so that a server that is down is reported under the URL the user set.
+    urls = {key: rule.url_for(key, configured.get(key, e.url)) for key, e in engines.items()}
+    remember_configured(app, configured)
+    _repoint(app, db, engines, urls)
+    migrate = migrations if migrations is not None else active.migrations
+    migrate_folder = getattr(app.extensions.get("migrate"), "directory", None) if migrate else None
+    fingerprint = schema_fingerprint(db.metadatas.values(), migration_files(migrate_folder))
+    # The default bind first, so that a server that is down is reported under the URL the user
+    # set; binds that share a URL share one database.
     ordered = sorted(engines.items(), key=lambda item: item[0] is not None)
-    created = {key for key, engine in ordered if create_database(engine.url)}
-    kept = {key: engine for key, engine in engines.items() if key not in created}
+    distinct: dict[object, Engine] = {}
+    for _, engine in ordered:
+        # Each in-memory engine is a database of its own, whatever its URL says.
+        same = id(engine) if is_memory(engine.url) else engine.url.render_as_string(False)
+        distinct.setdefault(same, engine)
     main_url = ordered[0][1].url
+    databases: list[Provisioned] = []
+    reuse = active.reuse_db
     try:
-        before = _table_names(kept)
-    except SQLAlchemyError as exc:
-        raise unreachable(main_url, exc) from exc
-    try:
-        with app.app_context():
-            try:
-                _create_schema(app, db, active.migrations if migrations is None else migrations)
-            except DBAPIError as exc:
-                raise unreachable(main_url, exc) from exc
-            except SQLAlchemyError as exc:
-                raise ConfigurationError(
-                    f"could not create the test schema in {display(main_url)}: {one_line(exc)}. "
-                    "Fix the models (or migrations) named above."
-                ) from exc
-        yield db
+        for engine in distinct.values():
+            databases.append(_provision(engine, fingerprint, reuse, active.create_db))
+        if not all(database.reused for database in databases):
+            for n, database in enumerate(databases):
+                if database.reused:  # one bind's schema changed: build them all again
+                    databases[n] = _provision(database.engine, fingerprint, reuse, True)
+            with app.app_context():
+                _build_schema(app, db, migrate, main_url)
+        for database in databases:
+            schema_built(database, fingerprint, reuse=reuse)
+        with test_databases_for_new_apps(rule):
+            yield db
     finally:
         with app.app_context():
             db.session.remove()
-            _drop_tables_made_since(kept, before)
-            for engine in engines.values():
-                engine.dispose()
-        for key in created:
-            drop_database(engines[key].url)
+        for engine in engines.values():
+            engine.dispose()
+        for database in databases:
+            release(database, reuse=reuse)
+
+
+def _provision(engine: Engine, fingerprint: str, reuse: bool, recreate: bool) -> Provisioned:
+    if taken_over(engine.url) and not recreate:
+        # Created (and marked) for this app a moment ago, before its factory went on.
+        return Provisioned(engine.url, engine, created=True)
+    try:
+        return provision(engine.url, engine, fingerprint, reuse=reuse, recreate=recreate)
+    except SQLAlchemyError as exc:
+        raise unreachable(engine.url, exc) from exc
+
+
+def _build_schema(app: Flask, db: Any, migrations: bool, main_url: URL) -> None:
+    try:
+        _create_schema(app, db, migrations)
+    except DBAPIError as exc:
+        raise unreachable(main_url, exc) from exc
+    except SQLAlchemyError as exc:
+        raise ConfigurationError(
+            f"could not create the test schema in {display(main_url)}: {one_line(exc)}. "
+            "Fix the models (or migrations) named above."
+        ) from exc
 
 
 # Its name starts with "test": without this, a test module that imports it would collect it.

@@ -42,6 +42,37 @@ def with_suffix(url: URL, suffix: str | None) -> URL:
     return url.set(database=f"{url.database}_{suffix}")
 
 
+def test_copy_of(url: URL) -> URL:
+    """The test database for a configured one: `<name>_test`, `<file>_test.db`; memory stays."""
+    return with_suffix(url, "test")
+
+
+# Its name starts with "test": without this, a test module that imports it would collect it.
+test_copy_of.__test__ = False  # type: ignore[attr-defined]
+
+
+def database_exists(url: URL) -> bool:
+    """Whether the database is there now (an in-memory one never is, until it is opened)."""
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        return not is_memory(url) and Path(url.database or "").exists()
+    if backend == "postgresql":
+        engine = server_engine(url)
+        try:
+            with engine.connect() as connection:
+                return bool(
+                    connection.scalar(
+                        sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                        {"name": url.database},
+                    )
+                )
+        except SQLAlchemyError as exc:
+            raise unreachable(url, exc) from exc
+        finally:
+            engine.dispose()
+    return True
+
+
 def display(url: URL | str) -> str:
     """A URL fit for the run header: the password is hidden."""
     try:
@@ -61,7 +92,7 @@ def parse(url: str, source: str) -> URL:
         ) from exc
 
 
-def _server_engine(url: URL) -> sa.Engine:
+def server_engine(url: URL) -> sa.Engine:
     # PostgreSQL needs a connection to some other database to create or drop this one.
     return sa.create_engine(
         url.set(database="postgres"), poolclass=NullPool, isolation_level="AUTOCOMMIT"
@@ -80,7 +111,7 @@ def create_database(url: URL) -> bool:
         path.parent.mkdir(parents=True, exist_ok=True)
         return True
     if backend == "postgresql":
-        engine = _server_engine(url)
+        engine = server_engine(url)
         try:
             with engine.connect() as connection:
                 exists = connection.scalar(
@@ -109,7 +140,7 @@ def drop_database(url: URL) -> None:
                 Path(f"{url.database}{extra}").unlink(missing_ok=True)
         return
     if backend == "postgresql":
-        engine = _server_engine(url)
+        engine = server_engine(url)
         try:
             with engine.connect() as connection:
                 quoted = engine.dialect.identifier_preparer.quote(url.database or "")

@@ -22,7 +22,7 @@ from flask_testkit.lite_database import (
     isolated_lite_database,
     start_extension_database,
 )
-from flask_testkit.loading import configured_app
+from flask_testkit.loading import configured_app, settings_of
 from flask_testkit.queries import query_assertion
 from flask_testkit.session_database import active_engines
 from flask_testkit.sqlalchemy_extensions import engines_of
@@ -71,10 +71,29 @@ def db_session(request: pytest.FixtureRequest, app: Flask) -> Iterator[scoped_se
         yield session
 
 
+def uses_plugin_app(request: pytest.FixtureRequest) -> bool:
+    """Whether the test's `app` is this plugin's fixture, not one of the user's conftest."""
+    definitions = request.node._fixtureinfo.name2fixturedefs.get("app")
+    if not definitions:
+        return False
+    return getattr(definitions[-1].func, "__module__", None) == __name__
+
+
+def wants_isolation(request: pytest.FixtureRequest) -> bool:
+    """The autouse rule: the plugin's own `app`, the `flask_db` marker, or ini isolate-all."""
+    if request.node.get_closest_marker("flask_db") is not None:
+        return True
+    if "app" not in request.fixturenames:
+        return False
+    return uses_plugin_app(request) or settings_of(request.config).isolate_all
+
+
 @pytest.fixture(autouse=True)
 def _flask_testkit_isolation(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Roll back the database after every test that uses the app."""
-    if "app" not in request.fixturenames:
+    """Roll back the database after every test on the plugin's app, or that opted in."""
+    # A suite with an `app` fixture of its own is left as it was without the plugin, unless it
+    # asks (marker or ini key): installing the plugin must not change how its tests behave.
+    if not wants_isolation(request):
         yield
         return
     flask_app: Flask = request.getfixturevalue("app")

@@ -8,7 +8,9 @@ import pytest
 from flask.cli import NoAppException, ScriptInfo
 
 from flask_testkit.errors import ConfigurationError, one_line
+from flask_testkit.repointing import test_databases_for_new_apps
 from flask_testkit.settings import APP_ENV, APP_INI, APP_OPTION, Setting, Settings
+from flask_testkit.targets import choose
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -50,7 +52,10 @@ def configured_app(config: pytest.Config) -> Flask:
     loaded = config.stash.get(_LOADED, None)
     if loaded is None:
         try:
-            loaded = load_app(settings_of(config).app)
+            # The app's engines are made on the test databases from the start, so whatever the
+            # factory binds to them (sessions, listeners) never sees the configured database.
+            with test_databases_for_new_apps(choose(), claim=True):
+                loaded = load_app(settings_of(config).app)
         except ConfigurationError as exc:
             loaded = exc
         config.stash[_LOADED] = loaded

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from flask import Flask
 
 from flask_testkit import settings
-from flask_testkit.app_database import sqlalchemy_of
-from flask_testkit.database import display
 from flask_testkit.errors import ConfigurationError, one_line_failure
 from flask_testkit.fixtures import (  # noqa: F401  (fixtures are registered by being here)
     _flask_testkit_isolation,
@@ -19,7 +18,9 @@ from flask_testkit.fixtures import (  # noqa: F401  (fixtures are registered by 
     db_session,
     runner,
 )
-from flask_testkit.loading import configured_app, remember_settings, settings_of
+from flask_testkit.loading import remember_settings
+from flask_testkit.repointing import drop_unused_claims
+from flask_testkit.reporting import app_in_use, header_lines
 
 if TYPE_CHECKING:
     from collections.abc import Generator
@@ -51,6 +52,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="Build the test schema with the app's Flask-Migrate migrations, not create_all().",
     )
+    group.addoption(
+        settings.CREATE_DB_OPTION,
+        dest="flask_create_db",
+        action="store_true",
+        default=False,
+        help="Recreate the test database, even one that --reuse-db would keep.",
+    )
+    group.addoption(
+        settings.REUSE_DB_OPTION,
+        dest="flask_reuse_db",
+        action="store_true",
+        default=False,
+        help="Keep the test database and its schema for the next run; rebuilt when the models "
+        "or migrations change.",
+    )
     parser.addini(settings.APP_INI, "The app under test, in Flask's --app syntax.")
     parser.addini(settings.DB_URL_INI, "The database URL that every test runs on.")
     parser.addini(
@@ -59,13 +75,33 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type="bool",
         default=False,
     )
+    parser.addini(
+        settings.USE_CONFIGURED_INI,
+        "Run the tests on the app's configured database itself, not a test copy (true/false).",
+        type="bool",
+        default=False,
+    )
+    parser.addini(
+        settings.ISOLATE_ALL_INI,
+        "Isolate every test that uses an `app` fixture, also one of conftest.py (true/false).",
+        type="bool",
+        default=False,
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     settings.push(remember_settings(config))
+    config.stash[_APPS_SEEN] = {}
+    config.pluginmanager.register(_AppsInUse(config), "flask_testkit_apps_in_use")
+    config.addinivalue_line(
+        "markers",
+        "flask_db: roll back what this test writes to the app's database, also when the test "
+        "uses an `app` fixture of conftest.py.",
+    )
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    drop_unused_claims()
     settings.pop()
 
 
@@ -75,9 +111,13 @@ def pytest_fixture_setup(
 ) -> Generator[None, Any, Any]:
     """Show a misconfiguration as its one line, in our fixtures and in the user's alike."""
     try:
-        return (yield)
+        result = yield
     except ConfigurationError as exc:
         message = str(exc)
+    else:
+        if fixturedef.argname == "app" and isinstance(result, Flask):
+            _record_app(request.config, fixturedef, result)
+        return result
     # Made outside the except block, so that no chained traceback is printed with it.
     failure = one_line_failure(message)
     cached = fixturedef.cached_result
@@ -88,28 +128,42 @@ def pytest_fixture_setup(
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:
-    resolved = settings_of(config)
-    if not resolved.app and not resolved.db_url:
-        return None
-    lines = []
-    if resolved.app:
-        lines.append(f"flask-testkit: app {resolved.app.value} (from {resolved.app.source})")
-    if resolved.db_url.value:
-        database = f"{display(resolved.db_url.value)} (from {resolved.db_url.source})"
-        if getattr(config.option, "numprocesses", None) and "memory" not in database:
-            database += ", one copy per xdist worker (_gw0, _gw1, ...)"
-    else:
-        database = _configured_database(config)
-    lines.append(f"flask-testkit: database {database}")
-    return lines
+    return header_lines(config)
 
 
-def _configured_database(config: pytest.Config) -> str:
-    try:
-        flask_app = configured_app(config)
-    except ConfigurationError as exc:
-        return f"unknown: {exc}"
-    if sqlalchemy_of(flask_app) is None:
-        return "none (the app has no Flask-SQLAlchemy)"
-    uri = flask_app.config.get("SQLALCHEMY_DATABASE_URI")
-    return f"{display(uri)} (from the app's config)" if uri else "none configured"
+# What each `app` fixture in use gave the tests, as lines for the end of the run. Reports carry
+# them, so that pytest-xdist's workers tell the controller what they really ran on.
+_APPS_SEEN = pytest.StashKey[dict[str, None]]()
+_REPORT_ATTRIBUTE = "flask_testkit_apps"
+
+
+def _record_app(config: pytest.Config, fixturedef: pytest.FixtureDef[Any], result: Any) -> None:
+    line = app_in_use(config, result, fixturedef.func)
+    config.stash[_APPS_SEEN].setdefault(line, None)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if call.when == "teardown":
+        seen: dict[str, None] = item.config.stash[_APPS_SEEN]
+        setattr(report, _REPORT_ATTRIBUTE, list(seen))
+    return report
+
+
+class _AppsInUse:
+    """Collects the lines of every report, the workers' too, and prints them at the end."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        for line in getattr(report, _REPORT_ATTRIBUTE, None) or ():
+            self.config.stash[_APPS_SEEN].setdefault(line, None)
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        lines = self.config.stash[_APPS_SEEN]
+        if lines:
+            terminalreporter.section("flask-testkit", sep="-")
+            for line in lines:
+                terminalreporter.write_line(line)

@@ -11,20 +11,13 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from flask_testkit import settings
-from flask_testkit.database import (
-    create_database,
-    display,
-    drop_database,
-    drop_tables_made_since,
-    is_memory,
-    parse,
-    table_names,
-    unreachable,
-    with_suffix,
-    xdist_worker,
-)
+from flask_testkit.database import display, is_memory, unreachable
 from flask_testkit.errors import ConfigurationError, one_line
 from flask_testkit.isolation import isolated_engines
+from flask_testkit.marking import schema_fingerprint
+from flask_testkit.provisioning import Provisioned, provision, release, schema_built
+from flask_testkit.repointing import repoint_in_place
+from flask_testkit.targets import choose
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -64,20 +57,16 @@ def _remove(session: Any) -> None:
 
 
 def _test_url(session: Any, url: str | None, default_url: str | None) -> URL:
-    active = settings.current()
-    if url:
-        return with_suffix(parse(url, "the url argument"), xdist_worker())
-    if active.db_url.value:
-        return with_suffix(parse(active.db_url.value, active.db_url.source), xdist_worker())
-    if default_url:
-        return with_suffix(parse(default_url, "the default_url argument"), xdist_worker())
+    rule = choose(url, default_url)
     own = bound_engine(session)
+    if rule.override is not None:
+        return rule.url_for(None, rule.override)
     if own is None:
         raise ConfigurationError(
             "testing_engine() found no database to use: the session factory has no engine bound. "
             "Pass url=..., set --db-url or TEST_DATABASE_URL, or bind the factory to an engine."
         )
-    return with_suffix(own.url, xdist_worker())
+    return rule.url_for(None, own.url)
 
 
 @contextmanager
@@ -88,12 +77,13 @@ def testing_engine(
     url: str | None = None,
     default_url: str | None = None,
 ) -> Iterator[Engine]:
-    """Bind a session factory to the test database and create the metadata's tables there.
+    """Move a session factory's engine to the test database and create the metadata's tables.
 
     `session` is the app's scoped_session or sessionmaker. The database is `url`, else the run's
-    setting (--db-url, TEST_DATABASE_URL, ini flask_db_url), else `default_url`, else the URL of
-    the engine the factory is bound to. On exit the factory gets its own engine back, and only
-    what the run created (the database, or else its tables) is dropped.
+    setting (--db-url, TEST_DATABASE_URL, ini flask_db_url), else `default_url`, else a test copy
+    of the database of the engine the factory is bound to (`<name>_test`). That engine stays the
+    same object, moved in place (a factory with no engine is bound to a new one). On exit it
+    moves back, and only what the run created (the database, or else its tables) is dropped.
     """
     factory = _factory_of(session)
     original_bind = factory.kw.get("bind")
@@ -101,23 +91,34 @@ def testing_engine(
     options: dict[str, Any] = {"poolclass": StaticPool} if is_memory(target) else {}
     if target.get_backend_name() == "sqlite":
         options["connect_args"] = {"check_same_thread": False}
-    created = create_database(target)
+    active = settings.current()
+    fingerprint = schema_fingerprint([metadata], [])
     engine = sa.create_engine(target, **options)
+    moved: _MovedEngine | None = None
+    if isinstance(original_bind, sa.Engine):
+        # The app's own engine object moves to the test database, so that code using it
+        # directly (not through the session) never reaches the configured one either.
+        moved = _MovedEngine(original_bind)
+        repoint_in_place(original_bind, engine)
+        engine = original_bind
+    database: Provisioned | None = None
     try:
-        before = table_names(engine)
-        metadata.create_all(engine)
+        database = provision(
+            target, engine, fingerprint, reuse=active.reuse_db, recreate=active.create_db
+        )
+        if not database.reused:
+            metadata.create_all(engine)
+        schema_built(database, fingerprint, reuse=active.reuse_db)
     except DBAPIError as exc:
-        engine.dispose()
-        _drop_if_made(target, created)
+        _give_up(engine, database, moved)
         raise unreachable(target, exc) from exc
     except SQLAlchemyError as exc:
-        engine.dispose()
-        _drop_if_made(target, created)
+        _give_up(engine, database, moved)
         raise ConfigurationError(
             f"could not create the test schema in {display(target)}: {one_line(exc)}. "
             "Fix the models named above."
         ) from exc
-    # Sessions opened on the app's own engine must not outlive the switch.
+    # Sessions opened on the app's own database must not outlive the switch.
     _remove(session)
     factory.configure(bind=engine)
     _active.append(engine)
@@ -128,20 +129,38 @@ def testing_engine(
         _remove(session)
         factory.configure(bind=original_bind)
         try:
-            if not created:
-                drop_tables_made_since(engine, before)
+            release(database, reuse=active.reuse_db)
         finally:
+            if moved is not None:
+                moved.restore()
+
+
+class _MovedEngine:
+    """What an engine was on before it moved to the test database, to move it back."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.url, self.pool, self.dialect = engine.url, engine.pool, engine.dialect
+
+    def restore(self) -> None:
+        self.engine.dispose()
+        self.engine.url, self.engine.pool, self.engine.dialect = self.url, self.pool, self.dialect
+        self.engine.clear_compiled_cache()
+
+
+def _give_up(engine: Engine, database: Provisioned | None, moved: _MovedEngine | None) -> None:
+    try:
+        if database is None:
             engine.dispose()
-            _drop_if_made(target, created)
+        else:
+            release(database, reuse=False)
+    finally:
+        if moved is not None:
+            moved.restore()
 
 
 # Its name starts with "test": without this, a test module that imports it would collect it.
 testing_engine.__test__ = False  # type: ignore[attr-defined]
-
-
-def _drop_if_made(url: URL, created: bool) -> None:
-    if created:
-        drop_database(url)
 
 
 @contextmanager

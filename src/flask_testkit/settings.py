@@ -15,6 +15,10 @@ DB_URL_ENV = "TEST_DATABASE_URL"
 DB_URL_INI = "flask_db_url"
 MIGRATIONS_OPTION = "--db-migrations"
 MIGRATIONS_INI = "flask_db_migrations"
+USE_CONFIGURED_INI = "flask_db_use_configured"
+ISOLATE_ALL_INI = "flask_db_isolate_all"
+CREATE_DB_OPTION = "--create-db"
+REUSE_DB_OPTION = "--reuse-db"
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,14 @@ class Settings:
     app: Setting
     db_url: Setting
     migrations: bool
+    # Run on the app's configured database itself, not a test database derived from it.
+    use_configured: bool = False
+    # Isolate every test, also those on an `app` fixture of the user's own.
+    isolate_all: bool = False
+    # Recreate the test database even when --reuse-db could keep it.
+    create_db: bool = False
+    # Keep the test database and its schema for the next run, while the schema is unchanged.
+    reuse_db: bool = False
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -54,6 +66,10 @@ class Settings:
             migrations=bool(
                 config.getoption("flask_db_migrations") or config.getini(MIGRATIONS_INI)
             ),
+            use_configured=bool(config.getini(USE_CONFIGURED_INI)),
+            isolate_all=bool(config.getini(ISOLATE_ALL_INI)),
+            create_db=bool(config.getoption("flask_create_db")),
+            reuse_db=bool(config.getoption("flask_reuse_db")),
         )
 
 

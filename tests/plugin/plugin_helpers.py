@@ -37,3 +37,23 @@ class UserFactory(factory.alchemy.SQLAlchemyModelFactory):
 
     email = factory.Sequence(lambda n: f"user{{n}}@example.com")
 """
+
+
+def run_isolated_subprocess(pytester, *args: str, plugin: bool = True, xdist: bool = True):
+    """Run pytest in a subprocess with only the plugins named: the inner run starts in seconds."""
+    import os as _os
+
+    env_before = _os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    _os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        plugins = ["-p", "randomly"]
+        if xdist:
+            plugins += ["-p", "xdist"]
+        if plugin:
+            plugins += ["-p", "flask_testkit.plugin"]
+        return pytester.runpytest_subprocess(*plugins, *args)
+    finally:
+        if env_before is None:
+            del _os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"]
+        else:
+            _os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = env_before

@@ -11,7 +11,7 @@ from plugin_helpers import ON_POSTGRES
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from flask_testkit.database import is_memory, with_suffix
+from flask_testkit.database import is_memory, test_copy_of, with_suffix
 
 SCHEMA_CHECK = """
 import os
@@ -222,6 +222,24 @@ def test_the_migration_ran(app):
 )
 def test_database_names_get_a_suffix(url: str, suffix: str | None, expected: str) -> None:
     assert with_suffix(make_url(url), suffix) == make_url(expected)
+
+
+@pytest.mark.parametrize(
+    ("configured", "expected"),
+    [
+        ("postgresql://localhost/app", "postgresql://localhost/app_test"),
+        ("postgresql://localhost/app_test", "postgresql://localhost/app_test_test"),
+        ("sqlite:////srv/app/instance/app.db", "sqlite:////srv/app/instance/app_test.db"),
+        ("sqlite:///relative/app.sqlite3", "sqlite:///relative/app_test.sqlite3"),
+        ("sqlite:////srv/app/data", "sqlite:////srv/app/data_test"),
+        ("sqlite://", "sqlite://"),
+        ("sqlite:///:memory:", "sqlite:///:memory:"),
+    ],
+)
+def test_the_test_copy_is_named_after_the_configured_database(
+    configured: str, expected: str
+) -> None:
+    assert test_copy_of(make_url(configured)) == make_url(expected)
 
 
 @pytest.mark.parametrize(

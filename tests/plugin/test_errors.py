@@ -14,7 +14,7 @@ def only_error_line(result: pytest.RunResult) -> str:
     """The message printed under the setup error, which must be a single line."""
     start = next(n for n, line in enumerate(result.outlines) if "ERROR at setup" in line)
     message, following = result.outlines[start + 1 : start + 3]
-    assert following.startswith("=====")
+    assert following.startswith(("=====", "-----"))
     return message
 
 

@@ -51,9 +51,11 @@ def test_scenario(client):
 def test_scenario(client):
     assert client.post("/notes/nested", json={"title": "a"}).json == {"count": 1}
 """,
-    "a test that only asks for the app": """
+    "a test that only asks for the app, marked flask_db": """
+import pytest
 from plain_app import Note, Session, count_notes
 
+@pytest.mark.flask_db
 def test_scenario(app):
     with app.app_context():
         Session.add(Note(title="a"))
@@ -144,12 +146,17 @@ def test_the_apps_own_database_is_left_alone(plain: pytest.Pytester) -> None:
     with sqlite3.connect(dev) as connection:
         connection.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, title VARCHAR(80))")
         connection.execute("INSERT INTO notes (title) VALUES ('mine')")
-    source = """
+    source = f"""
+import sqlalchemy as sa
 from plain_app import Session, engine
 
 def test_scenario(client):
-    assert client.post("/notes", json={"title": "a"}).json == {"count": 1}
-    assert Session.session_factory.kw["bind"] is not engine
+    assert client.post("/notes", json={{"title": "a"}}).json == {{"count": 1}}
+    # The app's own engine object moved to the test database: using it directly is safe too.
+    assert Session.session_factory.kw["bind"] is engine
+    assert engine.url.database != "{dev}"
+    with engine.connect() as connection:
+        assert connection.scalar(sa.text("SELECT count(*) FROM notes")) == 1
 """
     run(plain, source).assert_outcomes(passed=2)
     with sqlite3.connect(dev) as connection:
@@ -164,9 +171,12 @@ from flask_testkit import testing_engine
 
 
 def test_scenario():
+    own_url = engine.url
     with testing_engine(Session, Base.metadata, url="sqlite://") as test_engine:
-        assert Session.session_factory.kw["bind"] is test_engine
+        assert test_engine is engine
+        assert engine.url.database is None
     assert Session.session_factory.kw["bind"] is engine
+    assert engine.url == own_url
 """
     plain.makepyfile(test_plain=source)
     plain.runpytest_inprocess("-p", "no:randomly").assert_outcomes(passed=1)
@@ -232,3 +242,31 @@ def test_scenario():
     )
     result = pytester.runpytest_inprocess("-p", "no:randomly")
     result.stdout.fnmatch_lines(["*expected a scoped_session or sessionmaker, got object*"])
+
+
+def test_with_no_url_the_session_runs_on_a_test_copy(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("FLASK_APP", "TEST_DATABASE_URL", "PYTEST_XDIST_WORKER"):
+        monkeypatch.delenv(name, raising=False)
+    dev = pytester.path / "dev.db"
+    monkeypatch.setenv("PLAIN_APP_DB", f"sqlite:///{dev}")
+    with sqlite3.connect(dev) as connection:
+        connection.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, title VARCHAR(80))")
+        connection.execute("INSERT INTO notes (title) VALUES ('mine')")
+    pytester.makefile(".py", plain_app=(PROJECT / "plain_app.py").read_text())
+    pytester.makeconftest(
+        (PROJECT / "plain_conftest.py").read_text().replace(', default_url="sqlite://"', "")
+    )
+    source = f"""
+from plain_app import Session
+
+
+def test_scenario(client):
+    assert client.post("/notes", json={{"title": "a"}}).json == {{"count": 1}}
+    assert Session.session_factory.kw["bind"].url.database == "{pytester.path / "dev_test.db"}"
+"""
+    run(pytester, source).assert_outcomes(passed=2)
+    with sqlite3.connect(dev) as connection:
+        assert connection.execute("SELECT title FROM notes").fetchall() == [("mine",)]
+    assert not (pytester.path / "dev_test.db").exists()
