@@ -6,8 +6,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flask_testkit import settings
-from flask_testkit.database import is_memory, parse, with_suffix, xdist_worker
+from flask_testkit.database import is_memory
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -82,21 +81,14 @@ def app_metadata(app: Flask) -> list[MetaData]:
 def target_urls(
     engines: dict[str | None, Engine], url: str | None, default_url: str | None
 ) -> dict[str | None, URL]:
-    """Each engine's test URL: the one chosen (extra engines get `_<name>`), per xdist worker."""
-    active = settings.current()
-    chosen, source = url, "the url argument"
-    if not chosen and active.db_url.value:
-        chosen, source = active.db_url.value, active.db_url.source
-    if not chosen and default_url:
-        chosen, source = default_url, "the default_url argument"
-    worker = xdist_worker()
-    if not chosen:
-        return {key: with_suffix(engine.url, worker) for key, engine in engines.items()}
-    base = parse(chosen, source)
+    """Each engine's test URL: the one chosen (extra engines get `_<name>`), else a test copy."""
+    from flask_testkit.targets import choose
+
+    rule = choose(url, default_url)
     main = None if None in engines else "default" if "default" in engines else next(iter(engines))
     return {
-        key: with_suffix(base if key == main else with_suffix(base, str(key)), worker)
-        for key in engines
+        key: rule.url_for(None if key == main else str(key), engine.url)
+        for key, engine in engines.items()
     }
 
 

@@ -266,3 +266,31 @@ def create_app():
         ["*flask-testkit does not isolate Flask-SQLAlchemy-Lite's async engines*"]
     )
     assert "passed" not in result.stdout.lines[-1]
+
+
+@pytest.mark.parametrize("app_module", APPS)
+def test_with_no_url_the_tests_run_on_a_test_copy(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, app_module: str
+) -> None:
+    for name in ("TEST_DATABASE_URL", "PYTEST_XDIST_WORKER"):
+        monkeypatch.delenv(name, raising=False)
+    project = DataProject(pytester, app_module, "sqlite-file", monkeypatch)
+    monkeypatch.delenv("TEST_DATABASE_URL")
+    with sqlite3.connect(project.own_database) as connection:
+        connection.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, title VARCHAR(80))")
+        connection.execute("INSERT INTO notes (title) VALUES ('mine')")
+    before = project.own_database.read_bytes()
+    copy = project.own_database.with_name("own_test.db")
+    pytester.makepyfile(
+        test_copy=f"""
+def test_the_engine_is_on_the_copy(app, client):
+    from flask_testkit.sqlalchemy_extensions import engines_of, extension_of
+    engines = engines_of(app, extension_of(app)[1])
+    assert [engine.url.database for engine in engines.values()] == [{str(copy)!r}]
+    assert client.get("/notes/count").json == {{"count": 0}}
+"""
+    )
+    result = pytester.runpytest_inprocess("-p", "no:randomly", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    assert project.own_database.read_bytes() == before
+    assert not copy.exists()
