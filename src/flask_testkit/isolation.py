@@ -13,6 +13,7 @@ What cannot be isolated this way is refused with one line (guards.py); a test ma
 from __future__ import annotations
 
 import threading
+import weakref
 from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -61,14 +62,7 @@ class PinnedEngine:
         dialect.do_commit = lambda connection: self._stack().commit(connection)
         dialect.do_rollback = lambda connection: self._stack().rollback(connection)
         dialect.set_isolation_level = self._set_isolation_level
-        pool = PinnedPool(
-            creator=self._connect,
-            dialect=engine.dialect,
-            reset_on_return="rollback",
-            echo=self._original_pool.echo,
-        )
-        pool.pinned_report = self.report
-        engine.pool = pool
+        engine.pool = _pinned_pool(engine, self)
 
     def report(self, message: str) -> None:
         """Remember a problem; the test fails with it when it ends."""
@@ -137,6 +131,9 @@ class PinnedEngine:
             for hook in _DIALECT_HOOKS:
                 dialect.__dict__.pop(hook, None)
             self.engine.pool = self._original_pool
+            pool = _pools.get(self.engine)
+            if pool is not None:
+                pool[1].unpin()
             if self._checkout is not None:
                 self._checkout.close()
 
@@ -153,6 +150,20 @@ class PinnedEngine:
                 f"the test leaves data that a COMMIT would refuse: {one_line(exc)}. Fix the data, "
                 "or commit it in the test to see the error where it happens."
             )
+
+
+# One pinned pool per engine, made once and reused by every test: building a pool is most of what
+# isolation would cost a test that never queries.
+_pools: weakref.WeakKeyDictionary[Engine, tuple[Pool, PinnedPool]] = weakref.WeakKeyDictionary()
+
+
+def _pinned_pool(engine: Engine, pin: PinnedEngine) -> PinnedPool:
+    cached = _pools.get(engine)
+    if cached is None or cached[0] is not engine.pool:
+        cached = (engine.pool, PinnedPool(engine))
+        _pools[engine] = cached
+    cached[1].pin_to(pin._connect, pin.report)
+    return cached[1]
 
 
 _pinned: dict[int, object] = {}

@@ -16,6 +16,8 @@ from flask_testkit import guards
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
+    from sqlalchemy.engine import Engine
+
     from flask_testkit.savepoints import SavepointStack
 
 
@@ -114,7 +116,33 @@ def real_connection(dbapi_connection: Any) -> Any:
 class PinnedPool(StaticPool):
     """A pool that always lends the one connection holding the test's outer transaction."""
 
-    pinned_report: Callable[[str], None] | None = None
+    _connect_pinned: Callable[[], Any] | None = None
+    _report: Callable[[str], None] | None = None
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(
+            self.connect_pinned,
+            dialect=engine.dialect,
+            reset_on_return="rollback",
+            echo=engine.pool.echo,
+        )
+
+    def pin_to(self, connect: Callable[[], Any], report: Callable[[str], None]) -> None:
+        """Lend, from now on, the connection `connect` returns (taken on first use)."""
+        self._connect_pinned = connect
+        self._report = report
+
+    def unpin(self) -> None:
+        """Forget the test's connection; the next test pins its own."""
+        self._connect_pinned = self._report = None
+        # StaticPool keeps its one connection record; the next test's first use makes a new one.
+        self.__dict__.pop("connection", None)
+
+    def connect_pinned(self) -> Any:
+        """The pool's creator: the test's connection."""
+        if self._connect_pinned is None:
+            raise RuntimeError("flask-testkit: a pinned pool was used after its test ended")
+        return self._connect_pinned()
 
     def dispose(self) -> None:
         # `engine.dispose()` in app code must not close the connection under the outer transaction.
@@ -126,8 +154,8 @@ class PinnedPool(StaticPool):
     def _close_connection(self, connection: Any, *, terminate: bool = False) -> None:
         # Only an invalidation closes a record of this pool; the connection stays open, so the
         # rest of the test (and an in-memory database) survives, and the test is failed.
-        if self.pinned_report is not None:
-            self.pinned_report(guards.invalidated())
+        if self._report is not None:
+            self._report(guards.invalidated())
 
 
 class OuterTransaction:

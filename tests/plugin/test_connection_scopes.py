@@ -12,6 +12,15 @@ from inner_app import User, count_users, db
 """
 
 CASES = {
+    "a reader opened inside the session's transaction, around its commit": """
+def test_scenario(db_session):
+    assert count_users() == 0  # the session's transaction begins first
+    with db.engine.connect() as reader:
+        assert reader.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+        db_session.add(User(email="a@example.com"))
+        db_session.commit()
+    assert count_users() == 1
+""",
     "a reader left open around a session commit": """
 def test_scenario(db_session):
     reader = db.engine.connect()
