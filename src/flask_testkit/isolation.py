@@ -18,6 +18,7 @@ from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.engine import Engine
 
 from flask_testkit import guards
@@ -39,7 +40,13 @@ if TYPE_CHECKING:
 
     from sqlalchemy.pool import Pool, PoolProxiedConnection
 
-_DIALECT_HOOKS = ("do_begin", "do_commit", "do_rollback", "set_isolation_level")
+_DIALECT_HOOKS = (
+    "do_begin",
+    "do_commit",
+    "do_rollback",
+    "set_isolation_level",
+    "get_isolation_level",
+)
 
 
 class PinnedEngine:
@@ -56,12 +63,18 @@ class PinnedEngine:
         self._outer: OuterTransaction | None = None
         self._check: DeferredCheck | None = None
         self._connect_lock = threading.Lock()
+        self._level_changed = False
         dialect: Any = engine.dialect
         self._is_sqlite = dialect.name == "sqlite"
         dialect.do_begin = lambda connection: self._stack().begin(connection)
         dialect.do_commit = lambda connection: self._stack().commit(connection)
         dialect.do_rollback = lambda connection: self._stack().rollback(connection)
         dialect.set_isolation_level = self._set_isolation_level
+        # psycopg's own reading rolls back the transaction it starts on an idle connection: on
+        # the driver's connection that is harmless, on the guarded one it would be refused.
+        dialect.get_isolation_level = lambda connection: type(dialect).get_isolation_level(
+            dialect, real_connection(connection)
+        )
         engine.pool = _pinned_pool(engine, self)
 
     def report(self, message: str) -> None:
@@ -108,12 +121,18 @@ class PinnedEngine:
             raise guards.IsolationRefused(message)
         real = real_connection(dbapi_connection)
         dialect = self.engine.dialect
-        if self._outer is not None and not self._is_sqlite and self._outer_started(real):
+        if self._is_sqlite:
+            # Only the PRAGMA: pysqlite would also hand transactions back to the sqlite3 module,
+            # and setting its isolation_level back to None would COMMIT the test's transaction.
+            SQLiteDialect.set_isolation_level(dialect, real, level)  # type: ignore[arg-type]
+            return
+        if self._outer is not None and self._outer_started(real):
             # PostgreSQL fixes the level when the transaction starts. The test's transaction has
             # started; with one connection in it, no other transaction can interleave, so a
             # stricter level would not change what the test sees.
             return
         type(dialect).set_isolation_level(dialect, real, level)  # type: ignore[arg-type]
+        self._level_changed = True
 
     @staticmethod
     def _outer_started(real: Any) -> bool:
@@ -126,10 +145,13 @@ class PinnedEngine:
             if self._outer is not None and self.savepoints is not None and self._check:
                 self._check_deferred_at_end()
                 self._outer.rollback()
+                if self._level_changed:
+                    # Back to the engine's level before the connection returns to its pool.
+                    dialect: Any = self.engine.dialect
+                    type(dialect).reset_isolation_level(dialect, self._outer.dbapi_connection)
         finally:
-            dialect = self.engine.dialect
             for hook in _DIALECT_HOOKS:
-                dialect.__dict__.pop(hook, None)
+                self.engine.dialect.__dict__.pop(hook, None)
             self.engine.pool = self._original_pool
             pool = _pools.get(self.engine)
             if pool is not None:

@@ -101,7 +101,8 @@ class GuardedConnection:
         return getattr(self._real, name)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name == "autocommit" and value:
+        # psycopg's autocommit, and sqlite3's isolation_level = None (which also COMMITs).
+        if (name == "autocommit" and value) or (name == "isolation_level" and value is None):
             self._refuse(guards.autocommit("the driver's connection"))
         setattr(self._real, name, value)
 
@@ -162,7 +163,7 @@ class OuterTransaction:
     """Begins and ends the real transaction on the DBAPI connection, whatever the driver."""
 
     def __init__(self, dbapi_connection: Any, is_sqlite: bool) -> None:
-        self._dbapi_connection = dbapi_connection
+        self.dbapi_connection = dbapi_connection
         self._is_sqlite = is_sqlite
         self._isolation_level: str | None = None
 
@@ -170,23 +171,23 @@ class OuterTransaction:
         if self._is_sqlite:
             # The sqlite3 module's own transaction handling ignores SAVEPOINT and commits behind
             # our back; with it switched off, BEGIN and SAVEPOINT mean what they say.
-            self._isolation_level = self._dbapi_connection.isolation_level
-            self._dbapi_connection.isolation_level = None
-            self._dbapi_connection.execute("BEGIN")
+            self._isolation_level = self.dbapi_connection.isolation_level
+            self.dbapi_connection.isolation_level = None
+            self.dbapi_connection.execute("BEGIN")
 
     def rollback(self) -> None:
         if self._is_sqlite:
-            if self._dbapi_connection.in_transaction:
-                self._dbapi_connection.execute("ROLLBACK")
-            self._dbapi_connection.isolation_level = self._isolation_level
+            if self.dbapi_connection.in_transaction:
+                self.dbapi_connection.execute("ROLLBACK")
+            self.dbapi_connection.isolation_level = self._isolation_level
         else:
-            self._dbapi_connection.rollback()
+            self.dbapi_connection.rollback()
 
     def is_healthy(self) -> bool:
         """Whether statements can still run in the transaction (PostgreSQL aborts it on errors)."""
         if self._is_sqlite:
-            return bool(self._dbapi_connection.in_transaction)
-        info = getattr(self._dbapi_connection, "info", None)
+            return bool(self.dbapi_connection.in_transaction)
+        info = getattr(self.dbapi_connection, "info", None)
         status = getattr(info, "transaction_status", None)
         # psycopg's TransactionStatus: 0 idle, 2 in a transaction, 3 in a failed one.
         return status is None or int(status) in (0, 2)

@@ -144,13 +144,18 @@ def test_first_thing_in_the_test(app):
         assert count_users() == 1
 
 
+def test_the_next_test_has_the_engines_level(app):
+    with app.app_context(), db.engine.connect() as connection:
+        assert connection.get_isolation_level() == connection.default_isolation_level
+
+
 def test_after_the_test_wrote(db_session):
     db_session.add(User(email="a@example.com"))
     db_session.commit()
     insert_serializable("b@example.com")
     assert count_users() == 2
 """
-    inner.run(HEADER + source).assert_outcomes(passed=3)
+    inner.run(HEADER + source).assert_outcomes(passed=4)
 
 
 def test_engine_level_autocommit_says_what_to_do(inner) -> None:
