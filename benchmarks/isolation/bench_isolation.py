@@ -32,6 +32,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 
+from flask_testkit import app_database
 from flask_testkit.app_database import app_engines, isolated_app
 from flask_testkit.database import create_database, drop_database
 from flask_testkit.isolation import isolated_engines
@@ -157,10 +158,21 @@ def no_database_strategies(
     app: Flask, db: SQLAlchemy, baseline: Any
 ) -> dict[str, Callable[[], AbstractContextManager[None]]]:
     """The isolation now and at the baseline, around a test that never queries."""
-    engines = list(app_engines(app, db).values())
+
+    @contextmanager
+    def at_baseline() -> Iterator[None]:
+        # The same fixture code around it, with the isolation of the baseline revision inside.
+        today = app_database.isolated_engines
+        app_database.isolated_engines = baseline.isolated_engines
+        try:
+            with isolated_app(app, db):
+                yield
+        finally:
+            app_database.isolated_engines = today
+
     return {
         "no isolation": nullcontext,
-        "flask-testkit, pinned up front (baseline)": lambda: baseline.isolated_engines(engines),
+        "flask-testkit, pinned up front (baseline)": at_baseline,
         "flask-testkit": lambda: isolated_app(app, db),
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from flask_testkit.errors import ConfigurationError
@@ -27,36 +28,30 @@ def first_word(statement: str) -> str:
     return match.group(1).upper() if match else ""
 
 
-def is_read(statement: str) -> bool:
-    """Whether the statement only reads (a SELECT without locks, SHOW, EXPLAIN, ...)."""
+@functools.lru_cache(maxsize=1024)
+def kind(statement: str) -> str:
+    """What a statement does to the transaction: read, dml, other, savepoint or end."""
+    # "other" is DDL, SET, locking reads...; "end" is COMMIT, ROLLBACK or PREPARE TRANSACTION.
+    # Cached: an app sends the same few statements over and over, and this runs for each.
     word = first_word(statement)
+    if word in ("SAVEPOINT", "RELEASE"):
+        return "savepoint"
+    if word == "ROLLBACK" and re.search(r"\bTO\b", statement, re.IGNORECASE):
+        return "savepoint"
+    if word == "PREPARE":
+        return "end" if re.search(r"\bTRANSACTION\b", statement, re.IGNORECASE) else "other"
+    if word in _ENDS_TRANSACTION:
+        return "end"
     if word == "WITH":
-        return _DML_ANYWHERE.search(statement) is None
-    return word in _READS and _LOCKING_READ.search(statement) is None
+        return "dml" if _DML_ANYWHERE.search(statement) else "read"
+    if word in _READS:
+        return "other" if _LOCKING_READ.search(statement) else "read"
+    return "dml" if word in _DML else "other"
 
 
 def is_dml(statement: str) -> bool:
     """Whether the statement writes rows (INSERT, UPDATE, DELETE, COPY, ...)."""
-    word = first_word(statement)
-    if word == "WITH":
-        return _DML_ANYWHERE.search(statement) is not None
-    return word in _DML
-
-
-def is_savepoint_statement(statement: str) -> bool:
-    """SAVEPOINT, RELEASE or ROLLBACK TO: the app's own nesting inside its transaction."""
-    word = first_word(statement)
-    if word in ("SAVEPOINT", "RELEASE"):
-        return True
-    return word == "ROLLBACK" and re.search(r"\bTO\b", statement, re.IGNORECASE) is not None
-
-
-def ends_transaction(statement: str) -> bool:
-    """COMMIT, END, ROLLBACK (not ROLLBACK TO) or PREPARE TRANSACTION sent as SQL."""
-    word = first_word(statement)
-    if word == "PREPARE":
-        return re.search(r"\bTRANSACTION\b", statement, re.IGNORECASE) is not None
-    return word in _ENDS_TRANSACTION and not is_savepoint_statement(statement)
+    return kind(statement) == "dml"
 
 
 def refused(what: str, why: str = "would commit for real, past the test's rollback") -> str:

@@ -85,14 +85,15 @@ class SavepointStack:
         """Run one statement of `owner` (None: the driver's connection used directly)."""
         with self.lock:
             key = id(owner) if owner is not None else 0
-            if guards.ends_transaction(statement):
+            statement_kind = guards.kind(statement)
+            if statement_kind == "end":
                 message = guards.sql_transaction_end(statement)
                 self._report(message)
                 raise guards.IsolationRefused(message)
             if owner is not None and key in self._begun:
                 self._begun.discard(key)
                 self._push(owner)
-            savepoint_statement = guards.is_savepoint_statement(statement)
+            savepoint_statement = statement_kind == "savepoint"
             top = self._open[-1] if self._open else None
             clean_top = top is not None and top.owner is owner and top.writers <= {key}
             if savepoint_statement and not clean_top and owner is not None:
@@ -113,7 +114,7 @@ class SavepointStack:
                 raise
             if guarded:
                 self._execute(f"RELEASE SAVEPOINT {name}")
-            if not savepoint_statement and not guards.is_read(statement):
+            if statement_kind not in ("savepoint", "read"):
                 self.wrote = True
                 for open_savepoint in self._open:
                     open_savepoint.writers.add(key)
