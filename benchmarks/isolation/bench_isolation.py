@@ -40,13 +40,15 @@ from flask_testkit.isolation import isolated_engines
 TABLES = 20
 ORDER = [
     "no isolation",
+    "flask-testkit, pinned up front (baseline)",
     "flask-testkit",
     "flask-testkit, transaction=True",
     "delete rows",
     "TRUNCATE",
     "drop_all/create_all",
 ]
-NO_DATABASE = ["no isolation", "flask-testkit, pinned up front (baseline)", "flask-testkit"]
+BASELINE = "flask-testkit, pinned up front (baseline)"
+NO_DATABASE = ["no isolation", BASELINE, "flask-testkit"]
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -172,7 +174,7 @@ def no_database_strategies(
 
     return {
         "no isolation": nullcontext,
-        "flask-testkit, pinned up front (baseline)": at_baseline,
+        BASELINE: at_baseline,
         "flask-testkit": lambda: isolated_app(app, db),
     }
 
@@ -186,8 +188,9 @@ def measure(
     with app.app_context():
         db.create_all()
     try:
-        with_queries = _timed(strategies(app, db), app.config["ONE_TEST"], rounds, tests)
         without = no_database_strategies(app, db, baseline)
+        chosen = {**strategies(app, db), BASELINE: without[BASELINE]}
+        with_queries = _timed(chosen, app.config["ONE_TEST"], rounds, tests)
         no_queries = _timed(without, app.config["NO_DATABASE_TEST"], rounds, tests)
     finally:
         with app.app_context():
