@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Generator
 
 # Endpoint coverage is a plugin of its own, loaded with this one.
-pytest_plugins = ["flask_testkit.endpoint_coverage.plugin"]
+pytest_plugins = ["flask_testkit.endpoint_coverage.plugin", "flask_testkit.marker"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
