@@ -93,11 +93,6 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.push(remember_settings(config))
     config.stash[_APPS_SEEN] = {}
     config.pluginmanager.register(_AppsInUse(config), "flask_testkit_apps_in_use")
-    config.addinivalue_line(
-        "markers",
-        "flask_db: roll back what this test writes to the app's database, also when the test "
-        "uses an `app` fixture of conftest.py.",
-    )
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -58,10 +58,28 @@ class _Trials:
                 self.module = self.loader.load(source)
             factory = getattr(self.module, spec.name)
             with self.loader.isolation(self.module)():
-                factory.create_batch(_ROWS)
+                rows = factory.create_batch(_ROWS)
+                too_long = _too_long(spec, rows)
         except Exception as error:
             return _message(error)
-        return None
+        return too_long
+
+
+def _too_long(spec: FactorySpec, rows: list[Any]) -> str | None:
+    """A value longer than its String(n) column: SQLite stores it, PostgreSQL refuses it."""
+    for info in spec.model.columns:
+        key = info.key
+        length = getattr(info.column.type, "length", None)
+        if not isinstance(length, int):
+            continue
+        for row in rows:
+            value = getattr(row, key, None)
+            if isinstance(value, str) and len(value) > length:
+                return (
+                    f"{key} gets a value of {len(value)} characters, longer than its column "
+                    f"String({length}) (PostgreSQL refuses it)"
+                )
+    return None
 
 
 def _settle(spec: FactorySpec, trials: _Trials) -> str | None:
