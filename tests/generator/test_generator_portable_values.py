@@ -145,3 +145,18 @@ def test_a_camel_case_id_that_moves_with_earlier_rows_is_not_stable() -> None:
     assert moved == {("partId",), ("items", "*", "itemId")}
     assert not is_stable(first, set(), moved)
     assert is_stable({"name": "bolt"}, set(), moved)
+
+
+def test_a_value_longer_than_its_string_column_is_a_refusal() -> None:
+    from flask_testkit.generator.planning.factory_specs import FactorySpec
+    from flask_testkit.generator.probing.row_trials import _too_long
+
+    spec = FactorySpec(ModelInfo(Part, [column("name"), column("code")]))
+    fits = Part(name="bolt", code="B1")
+    # SQLite stores this row; PostgreSQL refuses it, as it refuses an app's over-long hash.
+    too_long = Part(name="bolt", code="B12345")
+    assert _too_long(spec, [fits]) is None
+    assert _too_long(spec, [fits, too_long]) == (
+        "code gets a value of 6 characters, longer than its column String(4) "
+        "(PostgreSQL refuses it)"
+    )

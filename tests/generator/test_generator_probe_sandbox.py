@@ -137,6 +137,9 @@ def test_generated_suite_gives_each_test_its_own_folders(
     # Folders the app makes, and one the project keeps that the app wrote to while probed.
     for key in ("UPLOAD_FOLDER", "SEARCH_INDEX_DIR", "AUDIT_LOG_FILE", "AVATAR_FOLDER"):
         assert f'monkeypatch.setitem(app.config, "{key}"' in settings
+    # A Path stays a Path; a str stays a str.
+    assert 'setitem(app.config, "SEARCH_INDEX_DIR", _new_folder(tmp_path' in settings
+    assert 'setitem(app.config, "UPLOAD_FOLDER", str(_new_folder(tmp_path' in settings
     # Data the app only reads stays where it is.
     assert "CAPTIONS_FILE" not in conftest
     assert "UPLOAD_FOLDER, SEARCH_INDEX_DIR, AUDIT_LOG_FILE, AVATAR_FOLDER" in run.init.stdout

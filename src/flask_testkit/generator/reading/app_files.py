@@ -87,6 +87,8 @@ class FileSetting:
     is_folder: bool
     name: str
     path: Path  # where the app's config pointed it, in the copy
+    # The app joins a Path value with `/`: a str in its place breaks that, so keep the type.
+    as_path: bool = False
 
     @property
     def source(self) -> str:
@@ -140,7 +142,8 @@ def _path_settings(app: Flask, root: Path, skip: set[str]) -> list[FileSetting]:
             continue
         is_folder = path.is_dir() or not path.suffix
         name = key.lower() if is_folder else path.name
-        found.append(FileSetting(key, is_folder, name, path.resolve()))
+        as_path = not isinstance(value, str)
+        found.append(FileSetting(key, is_folder, name, path.resolve(), as_path))
     return found
 
 
@@ -162,4 +165,4 @@ def point_into(app: Flask, settings: list[FileSetting], folder: Path) -> None:
         target = folder / setting.name
         if setting.is_folder:
             target.mkdir(parents=True, exist_ok=True)
-        app.config[setting.key] = str(target)
+        app.config[setting.key] = target if setting.as_path else str(target)

@@ -106,7 +106,8 @@ class Renderer:
             "environment": [setting.line for setting in self.target.environment],
             "unset_environment": self.target.unset_environment,
             "app_files": [
-                (setting.key, setting.source, setting.is_folder) for setting in self.target.files
+                (setting.key, setting.source, setting.is_folder, setting.as_path)
+                for setting in self.target.files
             ],
             "app_folders": any(setting.is_folder for setting in self.target.files),
         }

@@ -18,7 +18,8 @@ def create_app() -> Flask:
     app = Flask(__name__)
     app.config.update(
         UPLOAD_FOLDER=str(HERE / "uploads"),
-        SEARCH_INDEX_DIR=str(HERE / "index"),
+        # A Path, as many apps keep it: the views join it with `/`, which a str would break.
+        SEARCH_INDEX_DIR=HERE / "index",
         AUDIT_LOG_FILE=str(HERE / "audit.log"),
         AVATAR_FOLDER=str(HERE / "avatars"),  # kept in the project, written on a request
         CAPTIONS_FILE=str(HERE / "data" / "captions.json"),  # data the app only reads
@@ -46,7 +47,7 @@ def create_app() -> Flask:
         if (folder / name).exists():
             return {"error": "exists"}, 409
         (folder / name).write_text("picture")
-        (Path(app.config["SEARCH_INDEX_DIR"]) / name).write_text("indexed")
+        (app.config["SEARCH_INDEX_DIR"] / name).write_text("indexed")
         with open(app.config["AUDIT_LOG_FILE"], "a") as log:
             log.write(f"uploaded {name}\n")
         return {"name": name}, 201
