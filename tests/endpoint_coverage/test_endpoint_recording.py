@@ -139,16 +139,16 @@ def test_app_that_serves_no_request_shows_its_endpoints_untested(
     ]
 
 
-def test_method_not_allowed_is_unmatched(pytester: pytest.Pytester) -> None:
+def test_method_not_allowed_is_an_error_case_of_the_rule(pytester: pytest.Pytester) -> None:
     tests = 'def test_post(client):\n    assert client.post("/notes/1").status_code == 405\n'
     write_project(pytester, NOTES_APP, PER_TEST_APP_CONFTEST, tests)
 
     result = run(pytester)
 
-    assert report_lines(result)[4:] == [
-        "unmatched: these requests matched no URL rule",
-        "  POST    /notes/1              405           1",
-        "TOTAL: 0/1 endpoints have a happy path and an error case (0%), 1 untested",
+    assert report_lines(result)[2:] == [
+        "(no blueprint)",
+        "  GET     /notes/<int:note_id>  405 (POST)      1  no happy path",
+        "TOTAL: 0/1 endpoints have a happy path and an error case (0%)",
     ]
 
 
