@@ -39,15 +39,18 @@ def is_server_error(status: int) -> bool:
 
 def flags_for(statuses: Iterable[int]) -> tuple[Flag, ...]:
     """The flags of an endpoint that answered with these statuses."""
-    seen = list(statuses)
-    if not seen:
+    return _flags([_kind(status) for status in statuses])
+
+
+def _flags(kinds: list[str]) -> tuple[Flag, ...]:
+    if not kinds:
         return (Flag.UNTESTED,)
     flags = []
-    if not any(map(is_happy, seen)):
+    if "happy" not in kinds:
         flags.append(Flag.NO_HAPPY_PATH)
-    if not any(map(is_error_case, seen)):
+    if "error" not in kinds:
         flags.append(Flag.NO_ERROR_CASE)
-    if any(map(is_server_error, seen)):
+    if "server" in kinds:
         flags.append(Flag.SERVER_ERROR)
     return tuple(flags)
 
@@ -135,17 +138,7 @@ class Row(_Answered):
     @property
     def flags(self) -> tuple[Flag, ...]:
         """What this endpoint's tests leave unproven."""
-        kinds = [answer.counts_as for answer in self.answers]
-        if not kinds:
-            return (Flag.UNTESTED,)
-        flags = []
-        if "happy" not in kinds:
-            flags.append(Flag.NO_HAPPY_PATH)
-        if "error" not in kinds:
-            flags.append(Flag.NO_ERROR_CASE)
-        if "server" in kinds:
-            flags.append(Flag.SERVER_ERROR)
-        return tuple(flags)
+        return _flags([answer.counts_as for answer in self.answers])
 
     @property
     def complete(self) -> bool:
