@@ -93,16 +93,22 @@ def coverage_group() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
 )
 @click.option(
-    "--json", "json_path", type=click.Path(path_type=Path), help="Write the merged JSON here."
+    "--json",
+    "json_path",
+    metavar="OUT",
+    type=click.Path(path_type=Path),
+    help="Write the merged JSON to OUT.",
 )
 @click.option(
     "--html",
     "html_dir",
+    metavar="DIR",
     type=click.Path(file_okay=False, path_type=Path),
     help="Write the merged page to DIR/index.html.",
 )
 @click.option(
     "--fail-under",
+    metavar="PCT",
     type=click.FloatRange(0, 100),
     help="Exit with 1 when fewer than PCT% of endpoints have a happy path and an error case.",
 )
