@@ -7,10 +7,9 @@ from weakref import WeakSet, finalize
 
 from flask import (
     appcontext_pushed,
-    has_request_context,
+    got_request_exception,
     request,
     request_finished,
-    request_started,
     request_tearing_down,
 )
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -27,10 +26,9 @@ if TYPE_CHECKING:
 
     from flask_testkit.endpoint_coverage.records import Records
 
-#: Set in a request's WSGI environ when the app starts it and when its status is recorded:
-#: teardown records a dispatched request that sent no response, never a bare test_request_context.
-STARTED = "flask_testkit.endpoint_coverage.started"
-RECORDED = "flask_testkit.endpoint_coverage.recorded"
+#: Set in a request's WSGI environ when its view raised, and taken off when a response is sent
+#: anyway: teardown records the requests that still carry it, those whose exception went up.
+RAISED = "flask_testkit.endpoint_coverage.raised"
 
 
 class Recorder:
@@ -50,7 +48,7 @@ class Recorder:
     def start(self) -> None:
         """Listen to every app's requests."""
         appcontext_pushed.connect(self._on_app_context, weak=False)
-        request_started.connect(_on_request_started, weak=False)
+        got_request_exception.connect(_on_request_exception, weak=False)
         request_finished.connect(self._on_request_finished, weak=False)
         request_tearing_down.connect(self._on_tearing_down, weak=False)
         for signal in login_signals():
@@ -59,7 +57,7 @@ class Recorder:
     def stop(self) -> None:
         """Stop listening, and read the routes of the apps still alive once more."""
         appcontext_pushed.disconnect(self._on_app_context)
-        request_started.disconnect(_on_request_started)
+        got_request_exception.disconnect(_on_request_exception)
         request_finished.disconnect(self._on_request_finished)
         request_tearing_down.disconnect(self._on_tearing_down)
         for signal in login_signals():
@@ -88,17 +86,14 @@ class Recorder:
 
     def _on_request_finished(self, sender: Flask, response: Response, **extra: object) -> None:
         # Whatever a framework did with an exception on the way, this is the status sent.
-        request.environ[RECORDED] = True
+        request.environ.pop(RAISED, None)
         login = 300 <= response.status_code < 400 and sends_to_login(sender, response)
         self._record(sender, response.status_code, login)
 
     def _on_tearing_down(
         self, sender: Flask, exc: BaseException | None = None, **extra: object
     ) -> None:
-        if not has_request_context():
-            return
-        environ = request.environ
-        if not environ.get(STARTED) or environ.get(RECORDED):
+        if RAISED not in request.environ:
             return
         # No response was sent: the exception went up to the caller. An HTTPException still
         # says what the client would have got, and one below 500 is never a server error.
@@ -132,8 +127,10 @@ class Recorder:
         self.records.miss((app.name, request.method, request.path), status, test)
 
 
-def _on_request_started(sender: Flask, **extra: object) -> None:
-    request.environ[STARTED] = True
+def _on_request_exception(sender: Flask, exception: BaseException, **extra: object) -> None:
+    # Frameworks fire this for exceptions they then handle (flask-restx for every 4xx): it only
+    # marks the request; the response, or its absence at teardown, says what the client got.
+    request.environ[RAISED] = True
 
 
 def _rules_refusing(app: Flask, refused: MethodNotAllowed) -> list[str]:
