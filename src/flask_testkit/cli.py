@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -92,6 +93,53 @@ def main() -> None:
 def init_command(app_spec: str, **options: Any) -> None:
     """Read the app and write the guide's test suite for it."""
     _init(app_spec, **options)
+
+
+@main.group("coverage")
+def coverage_group() -> None:
+    """Endpoint coverage reports written by pytest --endpoint-coverage-json."""
+
+
+@coverage_group.command("combine")
+@click.argument(
+    "files",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option(
+    "--json",
+    "json_path",
+    metavar="OUT",
+    type=click.Path(path_type=Path),
+    help="Write the merged JSON to OUT.",
+)
+@click.option(
+    "--html",
+    "html_dir",
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the merged page to DIR/index.html.",
+)
+@click.option(
+    "--fail-under",
+    metavar="PCT",
+    type=click.FloatRange(0, 100),
+    help="Exit with 1 when fewer than PCT% of endpoints have a happy path and an error case.",
+)
+@click.pass_context
+def combine_command(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    json_path: Path | None,
+    html_dir: Path | None,
+    fail_under: float | None,
+) -> None:
+    """Merge the endpoint-coverage JSON of several runs or CI shards into one report."""
+    from flask_testkit.endpoint_coverage.combine import run_combine
+
+    if not run_combine(files, json_path, html_dir, fail_under):
+        ctx.exit(1)
 
 
 testkit_group = AppGroup("testkit", help="flask-testkit commands for this app.")

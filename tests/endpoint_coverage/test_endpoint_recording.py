@@ -139,16 +139,16 @@ def test_app_that_serves_no_request_shows_its_endpoints_untested(
     ]
 
 
-def test_method_not_allowed_is_unmatched(pytester: pytest.Pytester) -> None:
+def test_method_not_allowed_is_an_error_case_of_the_rule(pytester: pytest.Pytester) -> None:
     tests = 'def test_post(client):\n    assert client.post("/notes/1").status_code == 405\n'
     write_project(pytester, NOTES_APP, PER_TEST_APP_CONFTEST, tests)
 
     result = run(pytester)
 
-    assert report_lines(result)[4:] == [
-        "unmatched: these requests matched no URL rule",
-        "  POST    /notes/1              405           1",
-        "TOTAL: 0/1 endpoints have a happy path and an error case (0%), 1 untested",
+    assert report_lines(result)[2:] == [
+        "(no blueprint)",
+        "  GET     /notes/<int:note_id>  405 (POST)      1  no happy path",
+        "TOTAL: 0/1 endpoints have a happy path and an error case (0%)",
     ]
 
 
@@ -223,3 +223,37 @@ def test_routes_added_after_the_first_app_context_are_reported(
         "(no blueprint)",
         "  GET     /late  -             0  untested",
     ]
+
+
+def test_propagated_http_exception_below_500_keeps_its_status(pytester: pytest.Pytester) -> None:
+    # TRAP_HTTP_EXCEPTIONS sends abort(404) up to the test, as an error that is not the app's.
+    conftest = PER_TEST_APP_CONFTEST.replace(
+        "return create_app().test_client()",
+        'app = create_app()\n    app.config["TRAP_HTTP_EXCEPTIONS"] = True\n'
+        "    return app.test_client()",
+    )
+    tests = (
+        "import pytest\nfrom werkzeug.exceptions import NotFound\n\n\n"
+        "def test_missing(client):\n    with pytest.raises(NotFound):\n"
+        '        client.get("/notes/10")\n'
+    )
+    write_project(pytester, NOTES_APP, conftest, tests)
+
+    result = run(pytester)
+
+    result.assert_outcomes(passed=1)
+    row = "  GET     /notes/<int:note_id>  404           1  no happy path"
+    assert report_lines(result)[3] == row
+
+
+def test_request_context_without_a_request_records_nothing(pytester: pytest.Pytester) -> None:
+    tests = (
+        "def test_url(client):\n"
+        '    with client.application.test_request_context("/notes/1"):\n'
+        "        pass\n"
+    )
+    write_project(pytester, NOTES_APP, PER_TEST_APP_CONFTEST, tests)
+
+    result = run(pytester)
+
+    assert report_lines(result)[3] == "  GET     /notes/<int:note_id>  -             0  untested"

@@ -178,3 +178,39 @@ def test_chromium_renders_the_matrix_in_colour(shop: pytest.Pytester) -> None:
         assert any(close(colour, expected) for colour in colours), expected
     # Text antialiasing gives many shades; a blank or broken page has a handful.
     assert len(colours) > 200
+
+
+def test_login_redirects_405s_and_exemptions_show_on_their_rows(
+    pytester: pytest.Pytester,
+) -> None:
+    from test_endpoint_login_redirects import CONFTEST, LOGIN_APP, TESTS
+
+    tests = TESTS + (
+        "\n\ndef test_orders_are_read_only(client):\n"
+        '    assert client.post("/orders").status_code == 405\n'
+    )
+    write_project(pytester, LOGIN_APP, CONFTEST, tests)
+    pytester.makefile(".ini", pytest="[pytest]\nendpoint_coverage_exempt = GET /login  a form\n")
+
+    page = html_page(pytester)
+
+    summary = [
+        (row[0][2], row[1][2], [cell[0].removeprefix("cell ") for cell in row[2:6]], row[6][2])
+        for row in matrix_rows(page)
+    ]
+    hit, empty, missing = "hit", "empty", "missing"
+    assert summary == [
+        # An exempt row lacks nothing, so none of its cells is marked missing.
+        ("GET", "/login login", [empty, empty, empty, empty], "exempt: a form"),
+        ("POST", "/login login", [empty, hit, hit, empty], "ok"),
+        ("GET", "/logout logout", [empty, hit, missing, empty], "no error case"),
+        ("GET", "/orders orders", [missing, empty, hit, empty], "no happy path"),
+        ("GET", "/profile profile", [hit, empty, hit, empty], "ok"),
+        ("GET", "/staff staff", [missing, empty, hit, empty], "no happy path"),
+    ]
+    orders_4xx = matrix_rows(page)[3][4]
+    assert orders_4xx[2] == (
+        "302 \u2192 login 405 (POST) 2 tests test_app.py::test_orders_are_read_only"
+        "test_app.py::test_orders_need_sign_in"
+    )
+    assert "<b>1</b><span>exempt</span>" in page

@@ -56,6 +56,10 @@ def test_bad_id(client):
 """
 
 
+BOOK = "/api/books/<int:book_id>"
+STATIC = "/static/<path:filename>"
+
+
 def test_json_holds_summary_endpoints_and_unmatched(pytester: pytest.Pytester) -> None:
     write_project(pytester, APP, CONFTEST, TESTS)
 
@@ -65,7 +69,14 @@ def test_json_holds_summary_endpoints_and_unmatched(pytester: pytest.Pytester) -
     result.stdout.fnmatch_lines([f"Endpoint coverage JSON written to file {path}"])
     assert json.loads(path.read_text()) == {
         "version": 1,
-        "summary": {"endpoints": 2, "tested": 1, "complete": 1, "percent": 50.0, "unmatched": 1},
+        "summary": {
+            "endpoints": 2,
+            "tested": 1,
+            "complete": 1,
+            "percent": 50.0,
+            "unmatched": 1,
+            "exempt": 0,
+        },
         "endpoints": [
             {
                 "app": "library",
@@ -77,9 +88,12 @@ def test_json_holds_summary_endpoints_and_unmatched(pytester: pytest.Pytester) -
                     "200": ["test_app.py::test_book[1]"],
                     "404": ["test_app.py::test_book[2]"],
                 },
+                "login_redirects": {},
+                "method_not_allowed": {},
                 "tests": 2,
                 "complete": True,
                 "flags": [],
+                "exempt": None,
             },
             {
                 "app": "library",
@@ -88,9 +102,12 @@ def test_json_holds_summary_endpoints_and_unmatched(pytester: pytest.Pytester) -
                 "rule": "/api/books/<int:book_id>",
                 "method": "DELETE",
                 "statuses": {},
+                "login_redirects": {},
+                "method_not_allowed": {},
                 "tests": 0,
                 "complete": False,
                 "flags": ["untested"],
+                "exempt": None,
             },
         ],
         "unmatched": [
@@ -102,4 +119,27 @@ def test_json_holds_summary_endpoints_and_unmatched(pytester: pytest.Pytester) -
                 "tests": 1,
             }
         ],
+        "unknown_exemptions": [],
+        # What `flask-testkit coverage combine` needs to merge this run with others.
+        "records": {
+            "routes": [
+                ["library", "api.book", BOOK, "GET", False],
+                ["library", "api.delete_book", BOOK, "DELETE", False],
+                ["library", "api.book", BOOK, "HEAD", True],
+                ["library", "api.book", BOOK, "OPTIONS", True],
+                ["library", "api.delete_book", BOOK, "OPTIONS", True],
+                ["library", "static", STATIC, "GET", True],
+                ["library", "static", STATIC, "HEAD", True],
+                ["library", "static", STATIC, "OPTIONS", True],
+            ],
+            "hits": [
+                ["library", "api.book", BOOK, "GET", 200, ["test_app.py::test_book[1]"]],
+                ["library", "api.book", BOOK, "GET", 404, ["test_app.py::test_book[2]"]],
+            ],
+            "login_redirects": [],
+            "not_allowed": [],
+            "unmatched": [["library", "GET", "/api/books/one", 404, ["test_app.py::test_bad_id"]]],
+            "exemptions": [],
+            "include_implicit": False,
+        },
     }

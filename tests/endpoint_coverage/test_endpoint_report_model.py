@@ -6,6 +6,7 @@ import pytest
 from flask import Blueprint, Flask
 from flask.views import MethodView
 
+from flask_testkit.endpoint_coverage.exemptions import Exemption, ExemptionError, parse_exemptions
 from flask_testkit.endpoint_coverage.html_report import cells_for
 from flask_testkit.endpoint_coverage.records import OUTSIDE_TESTS, Records
 from flask_testkit.endpoint_coverage.report import Flag, Row, build_report, flags_for, percent_label
@@ -157,3 +158,46 @@ def test_matrix_cell_states(statuses: dict[int, tuple[str, ...]], states: list[s
     row = Row(Route("shop", "list_items", "/items", "GET"), statuses)
 
     assert [cell.state for cell in cells_for(row)] == states
+
+
+def test_login_redirects_and_405s_survive_the_trip_and_merge() -> None:
+    records = records_with(("get_item", "GET", 200, "t1"))
+    key = ("shop", "get_item", "/items/<int:item_id>", "GET")
+    records.login_redirect(key, 302, "t2")
+    records.refuse_method(("shop", "/items/<int:item_id>"), "PATCH", "t3")
+    other = Records()
+    other.refuse_method(("shop", "/items/<int:item_id>"), "PATCH", "t4")
+
+    again = Records.from_data(records.to_data())
+    again.merge(other)
+
+    assert again.login_redirects == {
+        ("shop", "get_item", "/items/<int:item_id>", "GET"): {302: {"t2"}}
+    }
+    assert again.not_allowed == {("shop", "/items/<int:item_id>"): {"PATCH": {"t3", "t4"}}}
+
+
+def test_login_redirect_and_405_are_error_cases_never_happy_paths() -> None:
+    route = Route("shop", "get_item", "/items/<int:item_id>", "GET")
+    signed_out = Row(route, {}, login_redirects={302: ("t1",)})
+    refused = Row(route, {}, not_allowed={"PATCH": ("t2",), "PUT": ("t3",)})
+    both = Row(route, {200: ("t4",)}, {302: ("t1",)}, {"PUT": ("t3",)})
+
+    assert [(a.label, a.counts_as) for a in signed_out.answers] == [("302 \u2192 login", "error")]
+    assert signed_out.flags == (Flag.NO_HAPPY_PATH,)
+    assert [(a.label, a.tests) for a in refused.answers] == [("405 (PATCH/PUT)", ("t2", "t3"))]
+    assert refused.flags == (Flag.NO_HAPPY_PATH,)
+    assert both.complete
+    assert both.tests == ("t1", "t3", "t4")
+
+
+def test_exemption_lines_are_read_and_checked() -> None:
+    lines = ["", "# kept for the probes", "get /health  liveness:  nothing to refuse", "GET /x  y"]
+
+    assert parse_exemptions(lines) == (
+        Exemption("GET", "/health", "liveness:  nothing to refuse"),
+        Exemption("GET", "/x", "y"),
+    )
+    for bad in ("GET /health", "/health GET  why"):
+        with pytest.raises(ExemptionError, match="write one endpoint a line"):
+            parse_exemptions([bad])

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+from flask_testkit.endpoint_coverage.exemptions import (
+    INI_EXEMPT,
+    Exemption,
+    ExemptionError,
+    parse_exemptions,
+)
+from flask_testkit.endpoint_coverage.gate import gate_verdict
 from flask_testkit.endpoint_coverage.html_report import write_html
 from flask_testkit.endpoint_coverage.json_report import write_json
 from flask_testkit.endpoint_coverage.recorder import Recorder
 from flask_testkit.endpoint_coverage.records import Records
-from flask_testkit.endpoint_coverage.report import Report, build_report, percent_label
+from flask_testkit.endpoint_coverage.report import Report, build_report
 from flask_testkit.endpoint_coverage.terminal import render_lines
 
 INI = "endpoint_coverage"
@@ -52,6 +59,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Also report static files and the HEAD/OPTIONS methods that Flask adds by itself.",
     )
     parser.addini(INI, "Record and report endpoint coverage (true/false).", type="bool")
+    parser.addini(
+        INI_EXEMPT,
+        "Endpoints that need no error case, one a line: METHOD RULE  reason. They are shown "
+        "with their reason and left out of the share that --endpoint-coverage-fail-under checks.",
+        type="linelist",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -72,8 +85,12 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     if not enabled:
         return
+    try:
+        exemptions = parse_exemptions(config.getini(INI_EXEMPT))
+    except ExemptionError as error:
+        raise pytest.UsageError(str(error)) from None
     # Registered only when asked for, so that runs without it pay nothing.
-    plugin = EndpointCoverage(config)
+    plugin = EndpointCoverage(config, exemptions)
     config.stash[plugin_key] = plugin
     config.pluginmanager.register(plugin, "flask_testkit_endpoint_coverage")
     plugin.recorder.start()
@@ -91,8 +108,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 class EndpointCoverage:
     """The hooks of an endpoint-coverage run; on xdist workers, it only records."""
 
-    def __init__(self, config: pytest.Config) -> None:
+    def __init__(self, config: pytest.Config, exemptions: tuple[Exemption, ...] = ()) -> None:
         self.config = config
+        self.exemptions = exemptions
         self.records = Records()
         self.recorder = Recorder(self.records)
         self.is_worker = hasattr(config, "workerinput")
@@ -137,12 +155,17 @@ class EndpointCoverage:
         if self.is_worker:
             session.config.workeroutput[WORKER_OUTPUT_KEY] = self.records.to_data()  # type: ignore[attr-defined]
             return
-        report = build_report(
-            self.records, include_implicit=self.config.option.endpoint_coverage_all
-        )
+        include_implicit = bool(self.config.option.endpoint_coverage_all)
+        report = build_report(self.records, include_implicit, self.exemptions)
         self.report = report
         if self.json_path is not None:
-            write_json(report, self.json_path)
+            write_json(
+                report,
+                self.json_path,
+                records=self.records,
+                exemptions=self.exemptions,
+                include_implicit=include_implicit,
+            )
             self.written.append(f"Endpoint coverage JSON written to file {self.json_path}")
         if self.html_dir is not None:
             page = write_html(report, self.html_dir)
@@ -152,17 +175,8 @@ class EndpointCoverage:
             self._gate(session, report, self.fail_under)
 
     def _gate(self, session: pytest.Session, report: Report, fail_under: float) -> None:
-        total = percent_label(report.percent)
-        required = f"{fail_under:g}%"
-        if report.meets(fail_under):
-            self.gate_message = (f"Endpoint coverage {total} meets the required {required}.", True)
-            return
-        self.gate_message = (
-            f"FAIL Endpoint coverage {total} is under the required {required}: "
-            "test the flagged rows.",
-            False,
-        )
-        if session.exitstatus == pytest.ExitCode.OK:
+        self.gate_message = gate_verdict(report, fail_under)
+        if not self.gate_message[1] and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:

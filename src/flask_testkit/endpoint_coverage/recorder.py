@@ -5,14 +5,30 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from weakref import WeakSet, finalize
 
-from flask import appcontext_pushed, got_request_exception, request, request_finished
+from flask import (
+    appcontext_pushed,
+    got_request_exception,
+    request,
+    request_finished,
+    request_tearing_down,
+)
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from flask_testkit.endpoint_coverage.login_redirects import (
+    login_signals,
+    mark_unauthenticated,
+    sends_to_login,
+)
 from flask_testkit.endpoint_coverage.routes import routes_of
 
 if TYPE_CHECKING:
     from flask import Flask, Response
 
     from flask_testkit.endpoint_coverage.records import Records
+
+#: Set in a request's WSGI environ when its view raised, and taken off when a response is sent
+#: anyway: teardown records the requests that still carry it, those whose exception went up.
+RAISED = "flask_testkit.endpoint_coverage.raised"
 
 
 class Recorder:
@@ -32,14 +48,20 @@ class Recorder:
     def start(self) -> None:
         """Listen to every app's requests."""
         appcontext_pushed.connect(self._on_app_context, weak=False)
+        got_request_exception.connect(_on_request_exception, weak=False)
         request_finished.connect(self._on_request_finished, weak=False)
-        got_request_exception.connect(self._on_request_exception, weak=False)
+        request_tearing_down.connect(self._on_tearing_down, weak=False)
+        for signal in login_signals():
+            signal.connect(mark_unauthenticated, weak=False)
 
     def stop(self) -> None:
         """Stop listening, and read the routes of the apps still alive once more."""
         appcontext_pushed.disconnect(self._on_app_context)
+        got_request_exception.disconnect(_on_request_exception)
         request_finished.disconnect(self._on_request_finished)
-        got_request_exception.disconnect(self._on_request_exception)
+        request_tearing_down.disconnect(self._on_tearing_down)
+        for signal in login_signals():
+            signal.disconnect(mark_unauthenticated)
         self.refresh_routes()
 
     def refresh_routes(self) -> None:
@@ -63,19 +85,22 @@ class Recorder:
             self._see(sender)
 
     def _on_request_finished(self, sender: Flask, response: Response, **extra: object) -> None:
-        self._record(sender, response.status_code)
+        # Whatever a framework did with an exception on the way, this is the status sent.
+        request.environ.pop(RAISED, None)
+        login = 300 <= response.status_code < 400 and sends_to_login(sender, response)
+        self._record(sender, response.status_code, login)
 
-    def _on_request_exception(
-        self, sender: Flask, exception: BaseException, **extra: object
+    def _on_tearing_down(
+        self, sender: Flask, exc: BaseException | None = None, **extra: object
     ) -> None:
-        # A propagated exception never reaches request_finished; a handled one does, as a 500.
-        propagate = sender.config.get("PROPAGATE_EXCEPTIONS")
-        if propagate is None:
-            propagate = sender.testing or sender.debug
-        if propagate:
-            self._record(sender, 500)
+        if RAISED not in request.environ:
+            return
+        # No response was sent: the exception went up to the caller. An HTTPException still
+        # says what the client would have got, and one below 500 is never a server error.
+        status = exc.code if isinstance(exc, HTTPException) and exc.code else 500
+        self._record(sender, status, login=False)
 
-    def _record(self, app: Flask, status: int) -> None:
+    def _record(self, app: Flask, status: int, login: bool) -> None:
         if id(app) not in self._serving:
             if id(app) not in self._seen:
                 self._see(app)
@@ -84,8 +109,41 @@ class Recorder:
             self._unsettled.discard(app)
             self.records.add_routes(routes_of(app))
         rule = request.url_rule
-        if rule is None:
-            self.records.miss((app.name, request.method, request.path), status, self.current_test)
-        else:
+        test = self.current_test
+        if rule is not None:
             key = (app.name, rule.endpoint, rule.rule, request.method)
-            self.records.hit(key, status, self.current_test)
+            if login:
+                self.records.login_redirect(key, status, test)
+            else:
+                self.records.hit(key, status, test)
+            return
+        refused = request.routing_exception
+        if status == 405 and isinstance(refused, MethodNotAllowed):
+            rules = _rules_refusing(app, refused)
+            for rule_text in rules:
+                self.records.refuse_method((app.name, rule_text), request.method, test)
+            if rules:
+                return
+        self.records.miss((app.name, request.method, request.path), status, test)
+
+
+def _on_request_exception(sender: Flask, exception: BaseException, **extra: object) -> None:
+    # Frameworks fire this for exceptions they then handle (flask-restx for every 4xx): it only
+    # marks the request; the response, or its absence at teardown, says what the client got.
+    request.environ[RAISED] = True
+
+
+def _rules_refusing(app: Flask, refused: MethodNotAllowed) -> list[str]:
+    """The rules that match the request's path under the methods they do take."""
+    adapter = app.create_url_adapter(request)
+    rules: list[str] = []
+    if adapter is None:
+        return rules
+    for method in refused.valid_methods or ():
+        try:
+            rule, _ = adapter.match(method=method, return_rule=True)
+        except HTTPException:  # a redirect or a miss names no rule for this method
+            continue
+        if rule.rule not in rules:
+            rules.append(rule.rule)
+    return rules

@@ -11,7 +11,11 @@ from flask_testkit.endpoint_coverage.routes import Route, RouteKey
 UnmatchedKey = tuple[str, str, str]
 """(app name, method, path) of a request that matched no URL rule."""
 
+RuleKey = tuple[str, str]
+"""(app name, rule) of a URL rule, whatever its methods."""
+
 TestsByStatus = dict[int, set[str]]
+TestsByMethod = dict[str, set[str]]
 
 #: Test id given to requests made outside any test, e.g. at import time.
 OUTSIDE_TESTS = "(outside tests)"
@@ -21,12 +25,20 @@ def _tests_by_status() -> TestsByStatus:
     return defaultdict(set)
 
 
+def _tests_by_method() -> TestsByMethod:
+    return defaultdict(set)
+
+
 class Records:
     """Routes seen, and for each route (or unmatched path) the tests behind each status."""
 
     def __init__(self) -> None:
         self.routes: set[Route] = set()
         self.hits: defaultdict[RouteKey, TestsByStatus] = defaultdict(_tests_by_status)
+        #: Redirects that sent an unauthenticated request to the login view: error cases.
+        self.login_redirects: defaultdict[RouteKey, TestsByStatus] = defaultdict(_tests_by_status)
+        #: 405 answers of a rule, by the method that the rule does not take.
+        self.not_allowed: defaultdict[RuleKey, TestsByMethod] = defaultdict(_tests_by_method)
         self.unmatched: defaultdict[UnmatchedKey, TestsByStatus] = defaultdict(_tests_by_status)
 
     def add_routes(self, routes: Iterable[Route]) -> None:
@@ -37,37 +49,44 @@ class Records:
         """Record that a test got this status from this route."""
         self.hits[key][status].add(test or OUTSIDE_TESTS)
 
+    def login_redirect(self, key: RouteKey, status: int, test: str | None) -> None:
+        """Record that this route sent a test's unauthenticated request to the login view."""
+        self.login_redirects[key][status].add(test or OUTSIDE_TESTS)
+
+    def refuse_method(self, key: RuleKey, method: str, test: str | None) -> None:
+        """Record that a rule answered 405 to a method it does not take."""
+        self.not_allowed[key][method].add(test or OUTSIDE_TESTS)
+
     def miss(self, key: UnmatchedKey, status: int, test: str | None) -> None:
         """Record a request that matched no URL rule."""
         self.unmatched[key][status].add(test or OUTSIDE_TESTS)
 
     def merge(self, other: Records) -> None:
-        """Add everything another run (e.g. an xdist worker) saw."""
+        """Add everything another run (e.g. an xdist worker or a CI shard) saw."""
         self.routes.update(other.routes)
-        for key, statuses in other.hits.items():
-            for status, tests in statuses.items():
-                self.hits[key][status].update(tests)
-        for miss_key, statuses in other.unmatched.items():
-            for status, tests in statuses.items():
-                self.unmatched[miss_key][status].update(tests)
+        for table, others in (
+            (self.hits, other.hits),
+            (self.login_redirects, other.login_redirects),
+            (self.unmatched, other.unmatched),
+        ):
+            for key, statuses in others.items():
+                for status, tests in statuses.items():
+                    table[key][status].update(tests)  # type: ignore[index]
+        for rule_key, methods in other.not_allowed.items():
+            for method, tests in methods.items():
+                self.not_allowed[rule_key][method].update(tests)
 
     def to_data(self) -> dict[str, list[list[Any]]]:
-        """Plain lists and strings, as xdist can send them from a worker."""
+        """Plain lists and strings, as xdist can send them and JSON can hold them."""
         return {
             "routes": [
                 [r.app, r.endpoint, r.rule, r.method, r.implicit]
                 for r in sorted_routes(self.routes)
             ],
-            "hits": [
-                [*key, status, sorted(tests)]
-                for key, statuses in self.hits.items()
-                for status, tests in statuses.items()
-            ],
-            "unmatched": [
-                [*key, status, sorted(tests)]
-                for key, statuses in self.unmatched.items()
-                for status, tests in statuses.items()
-            ],
+            "hits": _rows(self.hits),
+            "login_redirects": _rows(self.login_redirects),
+            "not_allowed": _rows(self.not_allowed),
+            "unmatched": _rows(self.unmatched),
         }
 
     @classmethod
@@ -77,9 +96,22 @@ class Records:
         records.add_routes(Route(*fields) for fields in data["routes"])
         for app, endpoint, rule, method, status, tests in data["hits"]:
             records.hits[(app, endpoint, rule, method)][status].update(tests)
+        for app, endpoint, rule, method, status, tests in data.get("login_redirects", []):
+            records.login_redirects[(app, endpoint, rule, method)][status].update(tests)
+        for app, rule, method, tests in data.get("not_allowed", []):
+            records.not_allowed[(app, rule)][method].update(tests)
         for app, method, path, status, tests in data["unmatched"]:
             records.unmatched[(app, method, path)][status].update(tests)
         return records
+
+
+def _rows(table: dict[Any, dict[Any, set[str]]]) -> list[list[Any]]:
+    # Sorted, so that the JSON of two runs that saw the same requests is the same text.
+    return sorted(
+        [*key, answer, sorted(tests)]
+        for key, answers in table.items()
+        for answer, tests in answers.items()
+    )
 
 
 def sorted_routes(routes: Iterable[Route]) -> list[Route]:

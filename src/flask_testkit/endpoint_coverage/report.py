@@ -5,10 +5,11 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import groupby
 
-from flask_testkit.endpoint_coverage.records import Records, TestsByStatus
+from flask_testkit.endpoint_coverage.exemptions import Exemption
+from flask_testkit.endpoint_coverage.records import Records
 from flask_testkit.endpoint_coverage.routes import Route, method_rank
 
 
@@ -38,23 +39,51 @@ def is_server_error(status: int) -> bool:
 
 def flags_for(statuses: Iterable[int]) -> tuple[Flag, ...]:
     """The flags of an endpoint that answered with these statuses."""
-    seen = list(statuses)
-    if not seen:
+    return _flags([_kind(status) for status in statuses])
+
+
+def _flags(kinds: list[str]) -> tuple[Flag, ...]:
+    if not kinds:
         return (Flag.UNTESTED,)
     flags = []
-    if not any(map(is_happy, seen)):
+    if "happy" not in kinds:
         flags.append(Flag.NO_HAPPY_PATH)
-    if not any(map(is_error_case, seen)):
+    if "error" not in kinds:
         flags.append(Flag.NO_ERROR_CASE)
-    if any(map(is_server_error, seen)):
+    if "server" in kinds:
         flags.append(Flag.SERVER_ERROR)
     return tuple(flags)
 
 
-def _frozen(tests_by_status: TestsByStatus | None) -> dict[int, tuple[str, ...]]:
+def _frozen(tests_by_status: Mapping[int, set[str]] | None) -> dict[int, tuple[str, ...]]:
     if not tests_by_status:
         return {}
     return {status: tuple(sorted(tests_by_status[status])) for status in sorted(tests_by_status)}
+
+
+#: How a status shows when it is a redirect that sent an unauthenticated request to sign in.
+LOGIN_LABEL = "{status} \u2192 login"
+#: How the rule's 405 shows on each of its rows: the methods that the rule refused.
+NOT_ALLOWED_LABEL = "405 ({methods})"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer an endpoint gave, as the report counts it, and the tests behind it."""
+
+    status: int
+    label: str
+    #: "happy", "error" or "server": what the answer proves.
+    counts_as: str
+    tests: tuple[str, ...]
+
+
+def _kind(status: int) -> str:
+    if is_server_error(status):
+        return "server"
+    if is_error_case(status):
+        return "error"
+    return "happy" if is_happy(status) else "other"
 
 
 class _Answered:
@@ -78,18 +107,44 @@ class Row(_Answered):
     """One endpoint (rule x method) and the tests behind each status it answered."""
 
     route: Route
+    #: What the endpoint answered, login redirects left out.
     tests_by_status: Mapping[int, tuple[str, ...]]
+    #: Redirects that sent a request without credentials to the login view.
+    login_redirects: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    #: The rule's 405 answers, by the method it does not take: an error case of each of its rows.
+    not_allowed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    exemption: Exemption | None = None
+
+    @property
+    def answers(self) -> tuple[Answer, ...]:
+        """Every answer the row counts, by status: its own, login redirects, the rule's 405."""
+        answers = [Answer(s, str(s), _kind(s), t) for s, t in self.tests_by_status.items()]
+        answers += [
+            Answer(s, LOGIN_LABEL.format(status=s), "error", t)
+            for s, t in self.login_redirects.items()
+        ]
+        refused = {t for tests in self.not_allowed.values() for t in tests}
+        if refused:
+            # Labelled with the methods sent, as the row's own method was not the one refused.
+            label = NOT_ALLOWED_LABEL.format(methods="/".join(self.not_allowed))
+            answers.append(Answer(405, label, "error", tuple(sorted(refused))))
+        return tuple(sorted(answers, key=lambda a: (a.status, a.label)))
+
+    @property
+    def tests(self) -> tuple[str, ...]:
+        """The distinct tests behind this row."""
+        return tuple(sorted({t for answer in self.answers for t in answer.tests}))
 
     @property
     def flags(self) -> tuple[Flag, ...]:
         """What this endpoint's tests leave unproven."""
-        return flags_for(self.statuses)
+        return _flags([answer.counts_as for answer in self.answers])
 
     @property
     def complete(self) -> bool:
         """True when the endpoint has both a happy path and an error case."""
-        statuses = self.statuses
-        return any(map(is_happy, statuses)) and any(map(is_error_case, statuses))
+        kinds = {answer.counts_as for answer in self.answers}
+        return {"happy", "error"} <= kinds
 
 
 @dataclass(frozen=True)
@@ -122,11 +177,18 @@ class Report:
 
     groups: tuple[Group, ...]
     unmatched: tuple[UnmatchedRow, ...]
+    #: Lines of the exemption list that name no endpoint the run saw: likely typos.
+    unknown_exemptions: tuple[Exemption, ...] = ()
 
     @property
     def rows(self) -> tuple[Row, ...]:
         """Every endpoint, in report order."""
         return tuple(row for group in self.groups for row in group.rows)
+
+    @property
+    def counted(self) -> tuple[Row, ...]:
+        """The endpoints the share counts: all but the exempt ones."""
+        return tuple(row for row in self.rows if row.exemption is None)
 
     @property
     def apps(self) -> tuple[str, ...]:
@@ -135,18 +197,23 @@ class Report:
 
     @property
     def total(self) -> int:
-        """Number of endpoints."""
-        return len(self.rows)
+        """Number of endpoints that count: the exempt ones left out."""
+        return len(self.counted)
+
+    @property
+    def exempt(self) -> int:
+        """Number of exempt endpoints."""
+        return len(self.rows) - self.total
 
     @property
     def tested(self) -> int:
-        """Number of endpoints that at least one test reached."""
-        return sum(1 for row in self.rows if row.statuses)
+        """Number of counted endpoints that at least one test reached."""
+        return sum(1 for row in self.counted if row.answers)
 
     @property
     def complete(self) -> int:
-        """Number of endpoints with both a happy path and an error case."""
-        return sum(1 for row in self.rows if row.complete)
+        """Number of counted endpoints with both a happy path and an error case."""
+        return sum(1 for row in self.counted if row.complete)
 
     @property
     def percent(self) -> float:
@@ -167,22 +234,42 @@ def percent_label(percent: float) -> str:
     return f"{text}%"
 
 
-def build_report(records: Records, include_implicit: bool = False) -> Report:
+def build_report(
+    records: Records, include_implicit: bool = False, exemptions: Iterable[Exemption] = ()
+) -> Report:
     """Turn recorded routes and requests into the report model."""
     routes = [r for r in records.routes if include_implicit or not r.implicit]
     # The same rule can be known under several instances of one app; keep it once.
     routes = sorted(set(routes), key=lambda r: (r.app, r.blueprint, *r.sort_key, r.endpoint))
+    exemptions = tuple(exemptions)
+    by_route = {(e.method, e.rule): e for e in exemptions}
     groups = []
     for (app, blueprint), members in groupby(routes, key=lambda r: (r.app, r.blueprint)):
-        rows = tuple(Row(route, _frozen(records.hits.get(route.key))) for route in members)
+        rows = tuple(
+            Row(
+                route,
+                _frozen(records.hits.get(route.key)),
+                _frozen(records.login_redirects.get(route.key)),
+                {
+                    method: tuple(sorted(tests))
+                    for method, tests in sorted(
+                        records.not_allowed.get((route.app, route.rule), {}).items()
+                    )
+                },
+                by_route.get((route.method, route.rule)),
+            )
+            for route in members
+        )
         groups.append(Group(app, blueprint, rows))
+    known = {(r.method, r.rule) for r in routes}
+    unknown = tuple(e for e in exemptions if (e.method, e.rule) not in known)
     unmatched = tuple(
         UnmatchedRow(app, method, path, _frozen(statuses))
         for (app, method, path), statuses in sorted(
             records.unmatched.items(), key=lambda item: _unmatched_order(*item[0])
         )
     )
-    return Report(tuple(groups), unmatched)
+    return Report(tuple(groups), unmatched, unknown)
 
 
 def _unmatched_order(app: str, method: str, path: str) -> tuple[str, str, int, str]:

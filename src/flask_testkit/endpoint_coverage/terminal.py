@@ -6,8 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from flask_testkit.endpoint_coverage.report import (
+    Answer,
     Flag,
     Report,
+    Row,
+    UnmatchedRow,
     is_error_case,
     is_happy,
     is_server_error,
@@ -20,7 +23,7 @@ GAP = "  "
 #: A rule column narrower than this wraps too often to be worth it.
 MIN_RULE_WIDTH = 20
 #: Longer status lists wrap inside their column rather than squeezing the rules.
-MAX_STATUSES_WIDTH = len("200 401 403 404")
+MAX_STATUSES_WIDTH = len("200 302 \u2192 login")
 #: The terminal lists this many unmatched paths; the JSON and HTML reports list them all.
 MAX_UNMATCHED = 10
 
@@ -40,8 +43,10 @@ class Line:
         return self
 
 
-def status_markup(status: int) -> Markup:
-    """Colour of a status code by its class."""
+def status_markup(status: int, counts_as: str | None = None) -> Markup:
+    """Colour of a status code by its class, or by what it counts as."""
+    if counts_as == "error":
+        return {"yellow": True}
     if is_server_error(status):
         return {"red": True, "bold": True}
     if is_error_case(status):
@@ -66,9 +71,29 @@ class Entry:
 
     method: str
     rule: str
-    statuses: tuple[int, ...]
+    answers: tuple[Answer, ...]
     tests: int
     flags: tuple[Flag, ...] | None
+    #: Why the endpoint is exempt; its result then shows this instead of flags.
+    exempt: str | None = None
+
+    @classmethod
+    def of_row(cls, row: Row) -> Entry:
+        """The entry of an endpoint."""
+        reason = row.exemption.reason if row.exemption else None
+        return cls(row.route.method, row.route.rule, row.answers, len(row.tests), row.flags, reason)
+
+    @classmethod
+    def of_unmatched(cls, row: UnmatchedRow, with_app: bool) -> Entry:
+        """The entry of an unmatched path, which has no result."""
+        path = printable(f"{row.app}:{row.path}" if with_app else row.path)
+        answers = tuple(Answer(s, str(s), "", t) for s, t in row.tests_by_status.items())
+        return cls(row.method, path, answers, len(row.tests), None)
+
+    @property
+    def labels(self) -> list[str]:
+        """The statuses as the table shows them."""
+        return [answer.label for answer in self.answers]
 
 
 @dataclass(frozen=True)
@@ -87,18 +112,20 @@ def printable(path: str) -> str:
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in path)
 
 
-def _result_text(flags: tuple[Flag, ...] | None) -> str:
-    if flags is None:
+def _result_text(entry: Entry) -> str:
+    if entry.exempt is not None:
+        return f"exempt: {entry.exempt}"
+    if entry.flags is None:
         return ""
-    return ", ".join(flag.value for flag in flags) or "ok"
+    return ", ".join(flag.value for flag in entry.flags) or "ok"
 
 
 def _columns(entries: Sequence[Entry], width: int) -> Columns:
     method_w = max([len(HEADINGS[0]), *(len(e.method) for e in entries)])
-    statuses = [len(" ".join(map(str, e.statuses))) for e in entries]
+    statuses = [len(" ".join(e.labels)) for e in entries]
     statuses_w = max([len(HEADINGS[2]), *(min(s, MAX_STATUSES_WIDTH) for s in statuses)])
     tests_w = max([len(HEADINGS[3]), *(len(str(e.tests)) for e in entries)])
-    result_w = max([len(HEADINGS[4]), *(len(_result_text(e.flags)) for e in entries)])
+    result_w = max([len(HEADINGS[4]), *(len(_result_text(e)) for e in entries)])
     fixed = len(INDENT) + method_w + statuses_w + tests_w + 4 * len(GAP)
     # Room for one flag: rows with several wrap them, which reads better than wrapped rules.
     rule_w = max([len(HEADINGS[1]), *(len(e.rule) for e in entries)])
@@ -131,10 +158,14 @@ def _width(segments: Sequence[Segment]) -> int:
 
 
 def _entry_lines(entry: Entry, columns: Columns) -> list[Line]:
-    statuses = _wrap([(str(s), status_markup(s)) for s in entry.statuses], "", columns.statuses)
-    if not entry.statuses:
+    words = [(a.label, status_markup(a.status, a.counts_as)) for a in entry.answers]
+    statuses = _wrap(words, "", columns.statuses)
+    if not entry.answers:
         statuses = [[("-", {})]]
-    if entry.flags:
+    if entry.exempt is not None:
+        reason = ["exempt:", *entry.exempt.split()]
+        results = _wrap([(word, {"cyan": True}) for word in reason], "", columns.result)
+    elif entry.flags:
         results = _wrap([(f.value, FLAG_MARKUP[f]) for f in entry.flags], ",", columns.result)
     else:
         results = [[("ok", {"green": True})]] if entry.flags is not None else [[]]
@@ -174,20 +205,8 @@ def render_lines(report: Report, width: int = 80) -> list[Line]:
         message = "No Flask app was seen: no test pushed an app context or sent a request."
         return [Line().add(message, yellow=True), total_line(report)]
     with_app = len(report.apps) > 1
-    endpoints = [
-        [Entry(r.route.method, r.route.rule, r.statuses, len(r.tests), r.flags) for r in group.rows]
-        for group in report.groups
-    ]
-    unmatched = [
-        Entry(
-            u.method,
-            printable(f"{u.app}:{u.path}" if with_app else u.path),
-            u.statuses,
-            len(u.tests),
-            None,
-        )
-        for u in report.unmatched[:MAX_UNMATCHED]
-    ]
+    endpoints = [[Entry.of_row(row) for row in group.rows] for group in report.groups]
+    unmatched = [Entry.of_unmatched(u, with_app) for u in report.unmatched[:MAX_UNMATCHED]]
     columns = _columns([*(e for group in endpoints for e in group), *unmatched], width)
     header = GAP.join(
         [
@@ -212,6 +231,14 @@ def render_lines(report: Report, width: int = 80) -> list[Line]:
             lines.append(
                 Line().add(f"{INDENT}... and {hidden} more: the JSON and HTML reports list all")
             )
+    for exemption in report.unknown_exemptions:
+        lines.append(
+            Line().add(
+                f"exempt, but no such endpoint: {exemption.method} {exemption.rule} "
+                "(check endpoint_coverage_exempt)",
+                red=True,
+            )
+        )
     lines.append(total_line(report))
     return lines
 
@@ -230,4 +257,5 @@ def total_line(report: Report) -> Line:
             **{colour: True},
         )
         .add(f", {untested} untested" if untested else "")
+        .add(f", {report.exempt} exempt" if report.exempt else "")
     )

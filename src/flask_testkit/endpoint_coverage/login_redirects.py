@@ -1,0 +1,63 @@
+"""Redirects that send a request without credentials to the login view: error cases."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit
+
+from flask import has_request_context, request
+from werkzeug.exceptions import HTTPException
+
+if TYPE_CHECKING:
+    from flask import Flask, Response
+
+#: Set in a request's WSGI environ when Flask-Login turned the request away.
+UNAUTHENTICATED = "flask_testkit.endpoint_coverage.unauthenticated"
+
+
+def login_signals() -> list[Any]:
+    """Flask-Login's signals for a request it turns away, when Flask-Login is installed."""
+    try:
+        from flask_login.signals import (  # type: ignore[import-untyped]
+            user_needs_refresh,
+            user_unauthorized,
+        )
+    except ImportError:
+        return []
+    return [user_unauthorized, user_needs_refresh]
+
+
+def mark_unauthenticated(sender: object, **extra: object) -> None:
+    """Note on the request that Flask-Login sent it to the login view (or refused it)."""
+    if has_request_context():
+        request.environ[UNAUTHENTICATED] = True
+
+
+def sends_to_login(app: Flask, response: Response) -> bool:
+    """True when this redirect answers a request that lacked credentials."""
+    if request.environ.get(UNAUTHENTICATED):
+        return True
+    location = response.headers.get("Location")
+    if not location:
+        return False
+    # Without Flask-Login, a login_required decorator sends the request on with its own URL
+    # (?next=/orders) so that signing in can bring it back; no other redirect carries it.
+    target = urlsplit(location)
+    own = {request.path, request.full_path, request.url, request.base_url, request.full_path[:-1]}
+    if not any(value in own for _, value in parse_qsl(target.query)):
+        return False
+    return _endpoint_of(app, target.path) not in (None, request.endpoint)
+
+
+def _endpoint_of(app: Flask, path: str) -> str | None:
+    adapter = app.create_url_adapter(request)
+    if adapter is None:
+        return None
+    root = request.script_root
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    try:
+        endpoint, _ = adapter.match(path, method="GET")
+    except HTTPException:  # a redirect elsewhere, or to no rule, names no endpoint
+        return None
+    return str(endpoint)
