@@ -66,9 +66,9 @@ class PinnedEngine:
         self._level_changed = False
         dialect: Any = engine.dialect
         self._is_sqlite = dialect.name == "sqlite"
-        dialect.do_begin = lambda connection: self._stack().begin(connection)
-        dialect.do_commit = lambda connection: self._stack().commit(connection)
-        dialect.do_rollback = lambda connection: self._stack().rollback(connection)
+        dialect.do_begin = self._through_stack("begin", dialect)
+        dialect.do_commit = self._through_stack("commit", dialect)
+        dialect.do_rollback = self._through_stack("rollback", dialect)
         dialect.set_isolation_level = self._set_isolation_level
         # psycopg's own reading rolls back the transaction it starts on an idle connection: on
         # the driver's connection that is harmless, on the guarded one it would be refused.
@@ -82,9 +82,18 @@ class PinnedEngine:
         if message not in self.problems:
             self.problems.append(message)
 
-    def _stack(self) -> SavepointStack:
-        assert self.savepoints is not None, "the pinned connection is taken before any BEGIN"
-        return self.savepoints
+    def _through_stack(self, name: str, dialect: Any) -> Any:
+        original = getattr(type(dialect), f"do_{name}")
+
+        def call(connection: Any) -> None:
+            if self.savepoints is None:
+                # An engine's first connect (its dialect's own set-up) runs while the pin is
+                # being taken, on the driver's connection: it is no transaction of the test's.
+                original(dialect, real_connection(connection))
+                return
+            getattr(self.savepoints, name)(connection)
+
+        return call
 
     def _connect(self) -> Any:
         # The pool calls this on the engine's first use in the test (from several threads at

@@ -80,6 +80,11 @@ class GuardedConnection:
         object.__setattr__(self, "_stack", stack)
         object.__setattr__(self, "_report", report)
 
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        # isinstance(connection, sqlite3.Connection) in app code keeps answering as it would.
+        return type(self._real)
+
     def cursor(self, *args: Any, **kwargs: Any) -> GuardedCursor:
         return GuardedCursor(self._real.cursor(*args, **kwargs), self._stack)
 

@@ -95,10 +95,27 @@ def test_scenario(db_session):
     db_session.commit()
     first.rollback()
     first.close()
+    # A real database still holds b@example.com here; this read would see it gone.
+    db_session.scalar(sa.select(sa.func.count()).select_from(User))
 """
     result = inner.run(HEADER + source)
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(["flask-testkit: two connections of the test overlap: *"])
+
+
+def test_an_overlap_nothing_reads_after_is_no_failure(inner) -> None:
+    # The test's own session closed as the test ends, after the app's session committed inside
+    # it: no statement can tell this from a real database, so nothing is reported.
+    source = """
+def test_scenario(db_session):
+    first = db.engine.connect()
+    first.execute(sa.insert(User).values(email="a@example.com"))
+    db_session.add(User(email="b@example.com"))
+    db_session.commit()
+    first.rollback()
+    first.close()
+"""
+    inner.run(HEADER + source).assert_outcomes(passed=2)
 
 
 DEFERRED_SCHEMA = """

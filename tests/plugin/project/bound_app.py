@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 
 import sqlalchemy as sa
 from flask import Flask
@@ -30,7 +31,7 @@ def database_of(dbapi_connection) -> str:
     """The database a DBAPI connection is on: the file of an SQLite one, else its name."""
     cursor = dbapi_connection.cursor()
     try:
-        if "sqlite" in type(dbapi_connection).__module__:
+        if isinstance(dbapi_connection, sqlite3.Connection):
             cursor.execute("PRAGMA database_list")
             return cursor.fetchall()[0][2] or ":memory:"
         cursor.execute("SELECT current_database()")
