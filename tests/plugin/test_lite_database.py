@@ -135,7 +135,7 @@ def test_nothing_persists(data: DataProject, source: str) -> None:
 def test_committed_data_is_invisible_to_other_connections(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, app_module: str
 ) -> None:
-    for name in ("TEST_DATABASE_URL", "PYTEST_XDIST_WORKER"):
+    for name in ("TEST_DATABASE_URL", "PYTEST_XDIST_WORKER", "FLASK_APP"):
         monkeypatch.delenv(name, raising=False)
     project = DataProject(pytester, app_module, BACKENDS[-1], monkeypatch)
     project.run(INVISIBLE).assert_outcomes(passed=2)
@@ -146,7 +146,8 @@ def test_a_leak_is_caught_without_the_plugins_isolation(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, app_module: str
 ) -> None:
     # The negative control: a commit outside any isolated block is seen by the leak check.
-    monkeypatch.delenv("TEST_DATABASE_URL", raising=False)
+    for name in ("TEST_DATABASE_URL", "FLASK_APP"):
+        monkeypatch.delenv(name, raising=False)
     project = DataProject(pytester, app_module, "sqlite-file", monkeypatch)
     monkeypatch.setenv("TEST_DATABASE_URL", f"sqlite:///{pytester.path / 'test.db'}")
     source = """
@@ -168,7 +169,7 @@ def test_scenario(app):
 def test_the_apps_own_database_is_left_alone(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, app_module: str
 ) -> None:
-    for name in ("TEST_DATABASE_URL", "PYTEST_XDIST_WORKER"):
+    for name in ("TEST_DATABASE_URL", "PYTEST_XDIST_WORKER", "FLASK_APP"):
         monkeypatch.delenv(name, raising=False)
     backend = "postgresql" if ON_POSTGRES else "sqlite-file"
     project = DataProject(pytester, app_module, backend, monkeypatch)
@@ -273,7 +274,7 @@ def create_app():
 def test_with_no_url_the_tests_run_on_a_test_copy(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, app_module: str
 ) -> None:
-    for name in ("TEST_DATABASE_URL", "PYTEST_XDIST_WORKER"):
+    for name in ("TEST_DATABASE_URL", "PYTEST_XDIST_WORKER", "FLASK_APP"):
         monkeypatch.delenv(name, raising=False)
     project = DataProject(pytester, app_module, "sqlite-file", monkeypatch)
     monkeypatch.delenv("TEST_DATABASE_URL")

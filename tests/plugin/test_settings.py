@@ -183,6 +183,9 @@ def test_a_conftest_app_is_reported_not_the_flask_app_one(
     # FLASK_APP names an app on another database (as a .env file loaded by conftest.py would).
     monkeypatch.setenv("INNER_APP_DB", f"sqlite:///{project.path / 'other.db'}")
     set_in_conftest = 'os.environ["FLASK_APP"] = "inner_app:create_app()"'
+    # The conftest sets FLASK_APP in this process: monkeypatch puts it back as it was after.
+    monkeypatch.setenv("FLASK_APP", "")
+    monkeypatch.delenv("FLASK_APP")
     if flask_app_from == "environment":
         monkeypatch.setenv("FLASK_APP", "inner_app:create_app()")
         set_in_conftest = ""
