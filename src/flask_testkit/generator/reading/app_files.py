@@ -14,22 +14,10 @@ from pathlib import Path
 
 from flask import Flask
 
-# Folders that are never part of the app itself, and may be large.
-_NOT_THE_APP = (
-    ".git",
-    ".hg",
-    ".svn",
-    ".venv",
-    "venv",
-    "node_modules",
-    "__pycache__",
-    ".tox",
-    ".nox",
-    ".mypy_cache",
-    ".pytest_cache",
-    ".ruff_cache",
-    "*.pyc",
-)
+from ..project_copy import is_tool_folder
+
+# Beside the tool folders every copy leaves out: virtualenv names and stray bytecode.
+_NOT_THE_APP = (".venv", "venv", "*.pyc")
 _PATH_KEY = re.compile(r"FOLDER|DIR|DIRECTORY|PATH|FILE|ROOT|INDEX|WHOOSH|UPLOAD|STORAGE|LOG")
 
 
@@ -64,7 +52,7 @@ def scratch_copy(root: Path, leave_out: Path | None = None) -> Iterator[ScratchC
         def ignore(directory: str, names: list[str]) -> set[str]:
             ignored = set(skip(directory, names))
             here = Path(directory)
-            ignored |= {n for n in names if (here / n / "pyvenv.cfg").exists()}
+            ignored |= {n for n in names if is_tool_folder(here / n)}
             if leave_out is not None:
                 ignored |= {n for n in names if (here / n).resolve() == leave_out}
             return ignored

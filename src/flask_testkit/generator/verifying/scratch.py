@@ -8,25 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import GeneratorError
+from ..project_copy import is_tool_folder
 
-# Folders that tests never need and that can be large: tool caches, builds, other projects' deps.
-_SKIPPED = frozenset(
-    {
-        ".git",
-        ".hg",
-        ".svn",
-        "node_modules",
-        "__pycache__",
-        ".tox",
-        ".nox",
-        ".eggs",
-        ".pytest_cache",
-        ".mypy_cache",
-        ".ruff_cache",
-        ".hypothesis",
-        "htmlcov",
-    }
-)
+# Beside the tool folders every copy leaves out: what tests never need, builds and reports.
+_SKIPPED = frozenset({".eggs", ".hypothesis", "htmlcov"})
 _SKIPPED_AT_TOP = frozenset({"build", "dist"})
 
 
@@ -53,7 +38,7 @@ def _ignored(base: Path, keep: set[Path]) -> Callable[[str, list[str]], set[str]
                 name in _SKIPPED
                 or name.endswith(".egg-info")
                 or (here == base and name in _SKIPPED_AT_TOP)
-                or (path.is_dir() and (path / "pyvenv.cfg").exists())
+                or is_tool_folder(path)
             ):
                 skipped.add(name)
         return skipped
