@@ -21,6 +21,7 @@ from flask_testkit.fixtures import (  # noqa: F401  (fixtures are registered by 
 from flask_testkit.loading import remember_settings
 from flask_testkit.repointing import drop_unused_claims
 from flask_testkit.reporting import app_in_use, header_lines
+from flask_testkit.settings import database_backend
 
 if TYPE_CHECKING:
     from collections.abc import Generator
@@ -124,6 +125,11 @@ def pytest_fixture_setup(
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:
     return header_lines(config)
+
+
+def pytest_markeval_namespace(config: pytest.Config) -> dict[str, Any]:
+    """`flask_db_backend` in skipif/xfail conditions: "postgresql", "sqlite"... or None."""
+    return {"flask_db_backend": database_backend(settings.current().db_url.value)}
 
 
 # What each `app` fixture in use gave the tests, as lines for the end of the run. Reports carry

@@ -110,3 +110,16 @@ def pop() -> None:
 def current() -> Settings:
     """The settings of the innermost pytest run, or the environment's outside pytest."""
     return _active[-1] if _active else Settings.from_environment()
+
+
+def database_backend(url: str | None) -> str | None:
+    """The backend a database URL names ("postgresql", "sqlite"...), None for none or a bad one."""
+    if not url:
+        return None
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).get_backend_name()
+    except ArgumentError:
+        return None

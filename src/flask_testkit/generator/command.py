@@ -94,9 +94,10 @@ def _project(suite: Suite, request: InitRequest) -> Project:
         cwd=suite.root.resolve(),
         app_root=suite.target.root,
         out=suite.out,
-        package=suite.target.module.split(".")[0],
+        packages=suite.target.packages or (suite.target.module.split(".")[0],),
         db_url=request.db_url,
         update=request.update,
+        app_refusals=suite.app_refusals,
     )
 
 

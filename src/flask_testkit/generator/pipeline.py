@@ -23,15 +23,17 @@ from .probing.data_access import layer_engines, leave_out_touched, probe_guard
 from .probing.probe_database import (
     Isolated,
     allowed_database_address,
+    probes_on_sqlite,
     probing_database,
     shared_session_isolated,
     with_own_files,
 )
 from .probing.prober import Prober
-from .probing.row_trials import Loader, settle_factories
+from .probing.row_trials import Loader, app_refusals, settle_factories
 from .probing.sandbox import network_blocked
 from .reading.app_files import ScratchCopy, scratch_copy
 from .reading.app_loading import AppTarget, load_app
+from .reading.app_packages import app_packages
 from .reading.builds import development_rules, rebuild_differs
 from .reading.data_layer import detect_data_layer
 from .reading.environment import conftest_environment, recording_environment
@@ -68,6 +70,8 @@ class Suite:
     probes: int = 0
     model_methods: list[str] = field(default_factory=list)
     setup: list[str] = field(default_factory=list)  # how init ran the app, and what it kept out
+    # Tables whose rows a database refuses for a value the app's own code makes, and why.
+    app_refusals: dict[str, str] = field(default_factory=dict)
 
     @property
     def test_count(self) -> int:
@@ -84,6 +88,7 @@ def build_suite(
     # (logs, instance/, uploads, bytecode) lands there; every socket but the test database's
     # is refused, loopback included.
     with (
+        probes_on_sqlite(),
         scratch_copy(options.root, leave_out=out) as copy,
         network_blocked(allowed_database_address()) as refused,
         recording_environment(copy.copy) as reads,
@@ -128,6 +133,7 @@ def _build_suite(
     factories_module = f"{out.name}.factories" if in_guide_layout else "factories"
     app_folder = None if in_guide_layout else os.path.relpath(root, out)
     scan = scan_models(app, target.loaded_root)
+    target.packages = app_packages(app, scan, target.module, target.loaded_root)
     if scan is None:
         # Without SQLAlchemy, data may still live in a file the config names: tests get their own.
         target.database_file = find_file_database(app)
@@ -216,6 +222,7 @@ def _build_suite(
         prober.count,
         untested_methods(checks),
         setup,
+        app_refusals(specs),
     )
     return suite
 

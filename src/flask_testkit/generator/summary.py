@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .pipeline import Suite
 from .planning.endpoint_plans import EndpointPlan
+from .verifying.history import BACKEND_NAMES
 from .verifying.runs import PLUGIN
 from .verifying.shuffle import SEED_OPTION
 from .verifying.verifier import Verification
@@ -118,8 +119,17 @@ def verification_lines(suite: Suite, verification: Verification | None) -> list[
     for dropped in verification.dropped:
         runs = f"failed in {dropped.failed_runs} of {dropped.runs} runs"
         lines.append(f"  dropped {dropped.name} ({runs}): {dropped.reason}")
+    backends = sorted({failure.backend for failure in verification.backend_failures})
+    for backend in backends:
+        failures = [f for f in verification.backend_failures if f.backend == backend]
+        shown = BACKEND_NAMES.get(backend, backend)
+        lines.append(
+            f"  the app fails on {shown} only, where the database refuses what it does; kept as "
+            f"strict xfails there: {len(failures)}"
+        )
+        lines += [f"    {failure.name}: {failure.reason}" for failure in failures]
     if verification.line_coverage is not None:
-        package = suite.target.module.split(".")[0] if suite.target else "the app"
+        package = ", ".join(suite.target.packages) if suite.target else "the app"
         lines.append(f"  line coverage of {package}: {verification.line_coverage:.1f}%")
     lines += [
         f"  your own test failed in verification (left as it is): {name}"

@@ -26,6 +26,8 @@ class FactorySpec:
     # Columns filled by a declaration of their own, which a refused row may make us change.
     columns: dict[str, ColumnInfo] = field(default_factory=dict)
     refused: str | None = None  # why the model or the database refuses every row tried
+    # The app's own code makes a value too long for its column (a password hash, say).
+    app_value_too_long: str | None = None
 
     @property
     def name(self) -> str:

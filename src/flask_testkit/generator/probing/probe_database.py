@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,21 @@ def allowed_database_address(url: str | None = None) -> Allowed:
         # No host: libpq's default socket folder.
         unix_paths |= {"/var/run/postgresql", "/run/postgresql", "/tmp"}
     return Allowed(frozenset(hosts), frozenset(unix_paths))
+
+
+@contextmanager
+def probes_on_sqlite() -> Iterator[None]:
+    """Probe on in-memory SQLite, whatever TEST_DATABASE_URL says: the suite must pass there.
+
+    Verification then runs the suite on the user's database too, where a failure that only that
+    database has is told apart from one of the suite's own.
+    """
+    found = plugin_settings.current()
+    plugin_settings.push(replace(found, db_url=plugin_settings.Setting(None, "init's probes")))
+    try:
+        yield
+    finally:
+        plugin_settings.pop()
 
 
 @contextmanager

@@ -35,9 +35,20 @@ def settle_factories(specs: list[FactorySpec], loader: Loader) -> list[str]:
     trials = _Trials(specs, loader)
     for spec in specs:
         error = spec.refused = _settle(spec, trials)
-        if error is not None:
+        if error is None:
+            spec.app_value_too_long = None
+        else:
             notes.append(f"{spec.name}: could not build a valid {spec.model.name} row: {error}")
     return notes
+
+
+def app_refusals(specs: list[FactorySpec]) -> dict[str, str]:
+    """Tables whose rows the database may refuse for a value the app's own code makes."""
+    return {
+        spec.model.cls.__table__.name: f"{spec.model.name}.{spec.app_value_too_long}"
+        for spec in specs
+        if spec.app_value_too_long and hasattr(spec.model.cls, "__table__")
+    }
 
 
 class _Trials:
@@ -59,13 +70,15 @@ class _Trials:
             factory = getattr(self.module, spec.name)
             with self.loader.isolation(self.module)():
                 rows = factory.create_batch(_ROWS)
-                too_long = _too_long(spec, rows)
+                key, too_long = _too_long(spec, rows)
         except Exception as error:
             return _message(error)
+        # The stored password is the app's own hash of TEST_PASSWORD: no other value signs in.
+        spec.app_value_too_long = too_long if key == spec.password_attribute else None
         return too_long
 
 
-def _too_long(spec: FactorySpec, rows: list[Any]) -> str | None:
+def _too_long(spec: FactorySpec, rows: list[Any]) -> tuple[str | None, str | None]:
     """A value longer than its String(n) column: SQLite stores it, PostgreSQL refuses it."""
     for info in spec.model.columns:
         key = info.key
@@ -75,11 +88,11 @@ def _too_long(spec: FactorySpec, rows: list[Any]) -> str | None:
         for row in rows:
             value = getattr(row, key, None)
             if isinstance(value, str) and len(value) > length:
-                return (
+                return key, (
                     f"{key} gets a value of {len(value)} characters, longer than its column "
                     f"String({length}) (PostgreSQL refuses it)"
                 )
-    return None
+    return None, None
 
 
 def _settle(spec: FactorySpec, trials: _Trials) -> str | None:

@@ -62,6 +62,7 @@ class AppTarget:
     environment: list[EnvSetting] = field(default_factory=list)
     unset_environment: list[str] = field(default_factory=list)  # the shell's debug switches
     files: list[FileSetting] = field(default_factory=list)
+    packages: tuple[str, ...] = ()  # where the views and models are, for line coverage
 
     @property
     def settings(self) -> dict[str, object]:

@@ -25,6 +25,11 @@ class Database:
     url: str
     made: URL | None = None
 
+    @property
+    def backend(self) -> str:
+        """ "sqlite", "postgresql"...: what `flask_db_backend` is in the suite's conditions."""
+        return make_url(self.url).get_backend_name()
+
     def drop(self) -> None:
         """Remove the database verification made, if the suite left it behind."""
         if self.made is not None:

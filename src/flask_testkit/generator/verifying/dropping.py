@@ -77,3 +77,44 @@ def tidy(path: Path, source: str, cwd: Path) -> str:
     )
     fixed = result.stdout if result.returncode == 0 and result.stdout else source
     return format_sources({path: fixed}, cwd)[path]
+
+
+def with_markers(source: str, markers: dict[TestName, str], imports: set[tuple[str, str]]) -> str:
+    """source with a decorator line put above each named test, and the imports it needs."""
+    tree = ast.parse(source)
+    lines = source.splitlines(keepends=True)
+    inserts: list[tuple[int, str]] = []
+    for node in tree.body:
+        found: list[tuple[str | None, ast.stmt]] = [(None, node)] if _is_test(node) else []
+        if isinstance(node, ast.ClassDef):
+            found = [(node.name, n) for n in node.body if _is_test(n)]
+        for cls, test in found:
+            marker = markers.get((cls, test.name))  # type: ignore[attr-defined]
+            if marker is not None:
+                decorators = getattr(test, "decorator_list", [])
+                first = min([test.lineno, *(d.lineno for d in decorators)]) - 1
+                indent = " " * test.col_offset
+                inserts.append((first, f"{indent}{marker}\n"))
+    for index, line in sorted(inserts, reverse=True):
+        lines.insert(index, line)
+    present = _imported_names(tree)
+    needed = [(m, n) for m, n in sorted(imports) if n not in present]
+    if "pytest" not in present:
+        needed.insert(0, ("", "pytest"))
+    at = max((n.end_lineno or n.lineno for n in tree.body if _is_import(n)), default=0)
+    for module, name in reversed(needed):
+        line = f"from {module} import {name}\n" if module else f"import {name}\n"
+        lines.insert(at, line)
+    return "".join(lines)
+
+
+def _is_import(node: ast.stmt) -> bool:
+    return isinstance(node, ast.Import | ast.ImportFrom)
+
+
+def _imported_names(tree: ast.Module) -> set[str]:
+    names = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names |= {alias.asname or alias.name.split(".")[0] for alias in node.names}
+    return names

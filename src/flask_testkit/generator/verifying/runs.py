@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 import os
@@ -25,7 +26,7 @@ CLEAN = frozenset({"passed", "xfailed"})
 class Measures:
     """Where a run records line coverage of the app's package and the endpoint report."""
 
-    package: str
+    packages: tuple[str, ...]
     folder: Path
 
 
@@ -85,6 +86,9 @@ class Runner:
         ]
         command = [sys.executable, "-m", "pytest", *pytest_args]
         if measures is not None:
+            if importlib.util.find_spec("pytest_cov") is not None:
+                # The project's own `--cov` (often in addopts) would take the tracer over.
+                pytest_args.append("--no-cov")
             endpoints = measures.folder / "endpoints.json"
             rcfile = self._coverage_config(measures)
             pytest_args.append(f"--endpoint-coverage-json={endpoints}")
@@ -145,7 +149,7 @@ class Runner:
         rcfile = measures.folder / "coveragerc"
         rcfile.write_text(
             f"[run]\ndata_file = {measures.folder / 'coverage-data'}\n"
-            f"source_pkgs = {measures.package}\n",
+            f"source_pkgs = {', '.join(measures.packages)}\n",
             encoding="utf-8",
         )
         return rcfile

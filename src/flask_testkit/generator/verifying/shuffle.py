@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         random.Random(seed).shuffle(items)
 
 
+# Frames of these functions mean the exception came out of the app handling a request.
+_REQUEST_FRAMES = frozenset({"full_dispatch_request", "wsgi_app"})
+
+
+def _raised(excinfo: pytest.ExceptionInfo[BaseException]) -> dict[str, Any]:
+    """What was raised: its classes (most derived first), and whether a request raised it."""
+    exc = excinfo.value
+    in_request = any(
+        entry.name in _REQUEST_FRAMES and "flask" in str(entry.path) for entry in excinfo.traceback
+    )
+    statement = getattr(exc, "statement", None)
+    return {
+        "classes": [f"{c.__module__}.{c.__qualname__}" for c in type(exc).__mro__],
+        "in_request": in_request,
+        "statement": " ".join(str(statement).split())[:300] if statement else None,
+    }
+
+
 def _first_line(report: pytest.TestReport | pytest.CollectReport) -> str:
     crash = getattr(report.longrepr, "reprcrash", None)
     text = getattr(crash, "message", None) or str(report.longrepr or "")
@@ -63,6 +82,7 @@ class Recorder:
         self.tests: dict[str, dict[str, Any]] = {}
         self.order: list[str] = []
         self.collect_errors: list[dict[str, str]] = []
+        self.raised: dict[tuple[str, str], dict[str, Any]] = {}
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         """Note where each test is defined, in the order the run takes."""
@@ -74,8 +94,19 @@ class Recorder:
                 "function": getattr(item, "originalname", None) or item.name.split("[")[0],
                 "outcome": "notrun",
                 "message": "did not run",
+                "raised": None,
             }
             self.order.append(item.nodeid)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        """Keep what each phase raised, for the report that pytest makes of it."""
+        report = yield
+        if call.excinfo is not None and not call.excinfo.errisinstance(pytest.skip.Exception):
+            self.raised[(item.nodeid, call.when)] = _raised(call.excinfo)
+        return report
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         """A module that does not import fails every test in it."""
@@ -99,6 +130,8 @@ class Recorder:
             entry["message"] = (
                 _first_line(report) if report.failed else str(getattr(report, "wasxfail", ""))
             )
+            entry["raised"] = self.raised.get((report.nodeid, report.when))
+            entry["when"] = report.when
             if outcome == "skipped" and isinstance(report.longrepr, tuple):
                 entry["message"] = str(report.longrepr[2])
             if outcome == "xpassed" and not entry["message"]:

@@ -10,28 +10,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..code import string
 from ..errors import GeneratorError
 from .databases import Database, verification_databases
-from .dropping import TestName, defined_tests, tidy, without_tests
+from .dropping import TestName, defined_tests, tidy, with_markers, without_tests
+from .history import BACKEND_NAMES, History, TestKey, backend_failure
 from .runs import CLEAN, Measures, Runner, RunResult
 from .scratch import make_scratch, place, project_base, remove
 
-# Where a test is defined: module, class (or None) and function.
-TestKey = tuple[Path, str | None, str]
 Compose = Callable[[dict[Path, str]], dict[Path, str]]
 _ROUNDS = 3
 
 
 @dataclass(frozen=True)
 class Project:
-    """Where init runs, where the app and the suite live, and the app's package."""
+    """Where init runs, where the app and the suite live, and the app's packages."""
 
     cwd: Path
     app_root: Path
     out: Path
-    package: str
+    packages: tuple[str, ...]
     db_url: str | None = None
     update: bool = False
+    app_refusals: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -45,6 +46,15 @@ class DroppedTest:
 
 
 @dataclass
+class BackendFailure:
+    """A test kept as a strict xfail on the one database where the app fails."""
+
+    name: str
+    backend: str
+    reason: str
+
+
+@dataclass
 class Verification:
     """What the verification runs saw of the suite that is written."""
 
@@ -53,44 +63,11 @@ class Verification:
     databases: list[str]
     tests: int = 0
     dropped: list[DroppedTest] = field(default_factory=list)
+    backend_failures: list[BackendFailure] = field(default_factory=list)
     endpoints: dict[tuple[str, str], tuple[bool, bool]] | None = None
     line_coverage: float | None = None
     notes: list[str] = field(default_factory=list)
     own_failures: list[str] = field(default_factory=list)
-
-
-class _History:
-    """Every outcome each test had, across runs."""
-
-    def __init__(self, base: Path, copy: Path) -> None:
-        self.base, self.copy = base, copy
-        self.outcomes: dict[TestKey, list[tuple[str, str]]] = {}
-        self.nodeids: dict[TestKey, str] = {}
-        self.shown: dict[TestKey, str] = {}
-        self.broken_modules: dict[Path, str] = {}
-
-    def key(self, entry: dict[str, Any]) -> TestKey:
-        path = self.base / Path(entry["path"]).relative_to(self.copy)
-        return path, entry["class"], entry["function"]
-
-    def add(self, run: RunResult) -> None:
-        for nodeid, entry in run.tests.items():
-            key = self.key(entry)
-            self.nodeids.setdefault(key, entry["path"] + "::" + nodeid.split("::", 1)[-1])
-            self.shown.setdefault(key, os.path.relpath(key[0]) + "::" + nodeid.split("::", 1)[-1])
-            self.outcomes.setdefault(key, []).append(
-                (entry["outcome"], self.in_project(entry["message"]))
-            )
-        for error in run.collect_errors:
-            path = self.base / Path(error["path"]).relative_to(self.copy)
-            self.broken_modules.setdefault(path, self.in_project(error["message"]))
-
-    def in_project(self, message: str) -> str:
-        """A message with the scratch copy's paths turned into the project's."""
-        return message.replace(str(self.copy), str(self.base))
-
-    def unclean(self) -> set[TestKey]:
-        return {k for k, seen in self.outcomes.items() if any(o not in CLEAN for o, _ in seen)}
 
 
 def verify(
@@ -138,12 +115,13 @@ class _Verifier:
             pythonpath=self.copy / project.app_root.relative_to(base),
             work=work,
         )
-        self.measures = Measures(project.package, work / "measures")
+        self.measures = Measures(project.packages, work / "measures")
+        self.marked: set[TestKey] = set()
 
     def run(self) -> None:
         """Run twice per database, then leave out and confirm until the suite is clean."""
         ours = _our_tests(self.files, self.project.update)
-        history = _History(self.base, self.copy)
+        history = History(self.base, self.copy)
         total = len(self.databases) * 2
         step = 0
         final: RunResult | None = None
@@ -154,7 +132,7 @@ class _Verifier:
                 measures = self.measures if step == 1 else None
                 run = self.runner.run(seed, database.url, measures=measures, label=f"run{step}")
                 final = final or run
-                history.add(run)
+                history.add(run, database.backend)
         for round_number in range(_ROUNDS):
             failing = {key for key in history.unclean() if key in ours}
             if not failing and not history.broken_modules:
@@ -165,13 +143,14 @@ class _Verifier:
                     "nothing was written. Please report this; --no-verify writes it as rendered."
                 )
             self._rerun(failing, history)
+            failing -= self._mark_backend_failures(failing, history)
             self.result.dropped += self._drop(failing, history, ours)
             ours = self._recompose()
             history, final = self._confirm(round_number)
         assert final is not None
         self._figures(final, history, ours)
 
-    def _rerun(self, failing: set[TestKey], history: _History) -> None:
+    def _rerun(self, failing: set[TestKey], history: History) -> None:
         """Run the tests that were not clean once more, on their own: broken, or flaky."""
         nodeids = sorted(history.nodeids[key] for key in failing if key in history.nodeids)
         if not nodeids:
@@ -179,10 +158,41 @@ class _Verifier:
         for number, database in enumerate(self.databases):
             self.progress(f"verifying: {len(nodeids)} failing tests again ({database.label})")
             seed = self.result.seeds[0]
-            history.add(self.runner.run(seed, database.url, only=nodeids, label=f"rerun{number}"))
+            run = self.runner.run(seed, database.url, only=nodeids, label=f"rerun{number}")
+            history.add(run, database.backend)
+
+    def _mark_backend_failures(self, failing: set[TestKey], history: History) -> set[TestKey]:
+        """Keep, as a strict xfail there, each test that fails only where the database refuses."""
+        generated = self.result.generated
+        markers: dict[Path, dict[TestName, str]] = {}
+        imports: dict[Path, set[tuple[str, str]]] = {}
+        marked = set()
+        for key in sorted(failing, key=str):
+            path, cls, name = key
+            found = backend_failure(history.outcomes.get(key, []), self.project.app_refusals)
+            if found is None or path not in generated or key in self.marked:
+                continue
+            backend, exception, message = found
+            module, _, exc_name = exception.rpartition(".")
+            reason = f"the app fails here on {BACKEND_NAMES.get(backend, backend)} only: {message}"
+            if len(reason) > 110:
+                reason = reason[:107] + "..."
+            markers.setdefault(path, {})[(cls, name)] = (
+                f"@pytest.mark.xfail({string(f'flask_db_backend == {backend!r}')}, "
+                f"raises={exc_name}, strict=True, reason={string(reason)})"
+            )
+            imports.setdefault(path, set()).add((module, exc_name))
+            shown = "::".join([os.path.relpath(path), *filter(None, [cls]), name])
+            self.result.backend_failures.append(BackendFailure(shown, backend, message))
+            marked.add(key)
+        self.marked |= marked
+        for path, names in markers.items():
+            source = with_markers(generated[path], names, imports[path])
+            generated[path] = tidy(path, source, self.copy)
+        return marked
 
     def _drop(
-        self, failing: set[TestKey], history: _History, ours: set[TestKey]
+        self, failing: set[TestKey], history: History, ours: set[TestKey]
     ) -> list[DroppedTest]:
         """Take the failing tests, and modules that did not import, out of the sources."""
         generated = self.result.generated
@@ -204,7 +214,7 @@ class _Verifier:
                 continue
             by_module.setdefault(path, set()).add((cls, name))
             seen = history.outcomes.get(key, [])
-            bad = [message for outcome, message in seen if outcome not in CLEAN]
+            bad = [s.message for s in seen if not s.clean]
             shown = "::".join([os.path.relpath(path), *filter(None, [cls]), name])
             dropped.append(DroppedTest(shown, bad[0] if bad else "not clean", len(bad), len(seen)))
         for path, names in by_module.items():
@@ -231,9 +241,9 @@ class _Verifier:
             )
         return ours
 
-    def _confirm(self, round_number: int) -> tuple[_History, RunResult]:
+    def _confirm(self, round_number: int) -> tuple[History, RunResult]:
         """The suite without the dropped tests, once per database."""
-        history = _History(self.base, self.copy)
+        history = History(self.base, self.copy)
         final = None
         for number, database in enumerate(self.databases):
             self.progress(f"verifying: the suite without the dropped tests ({database.label})")
@@ -244,11 +254,11 @@ class _Verifier:
                 label=f"confirm{round_number}-{number}",
             )
             final = final or run
-            history.add(run)
+            history.add(run, database.backend)
         assert final is not None
         return history, final
 
-    def _figures(self, final: RunResult, history: _History, ours: set[TestKey]) -> None:
+    def _figures(self, final: RunResult, history: History, ours: set[TestKey]) -> None:
         """The summary's figures, from the last run of the suite that is written."""
         result = self.result
         result.endpoints = _endpoint_cases(final.endpoints)
