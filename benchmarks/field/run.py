@@ -458,6 +458,7 @@ class Field:
         output = init["output"]
         wrote = re.search(r"Wrote (\d+) files \((\d+) tests\)", output)
         dropped = re.search(r"dropped by verification: (\d+)", output)
+        one_database = re.findall(r"kept as strict xfails there: (\d+)", output)
         result["init"] = {
             "exit": init["exit"],
             "seconds": init["seconds"],
@@ -465,6 +466,7 @@ class Field:
             "files": int(wrote.group(1)) if wrote else None,
             "tests": int(wrote.group(2)) if wrote else None,
             "dropped": int(dropped.group(1)) if dropped else None,
+            "xfail_one_database": sum(int(n) for n in one_database),
             "summary": output.strip().splitlines(),
             "tree": tree_diff(before, after),
         }
@@ -550,19 +552,20 @@ def stable(result: dict[str, Any], database: str) -> bool:
 def table(results: list[dict[str, Any]]) -> str:
     head = (
         "| app | tests generated | SQLite pass/fail/error | PostgreSQL pass/fail/error "
-        "| dropped | line % gen / own | branch % gen / own | endpoints happy+error gen / own "
-        "| tree unchanged | own suite same without plugin |"
+        "| dropped | xfail on PostgreSQL only | line % gen / own | branch % gen / own "
+        "| endpoints happy+error gen / own | tree unchanged by init / by suite "
+        "| own suite same without plugin |"
     )
-    rows = [head, "|" + "---|" * 10]
+    rows = [head, "|" + "---|" * 11]
     for result in results:
         name = result["name"]
         if not result.get("install", {}).get("ok"):
-            rows.append(f"| {name} | install failed | | | | | | | | |")
+            rows.append(f"| {name} | install failed | | | | | | | | | |")
             continue
         init = result.get("init")
         own = result.get("own")
         if init is None:
-            rows.append(f"| {name} | - | | | | | | | | |")
+            rows.append(f"| {name} | - | | | | | | | | | |")
             continue
         sqlite, postgres = first_run(result, "sqlite"), first_run(result, "postgresql")
         tests = "-" if init["tests"] is None else str(init["tests"])
@@ -576,16 +579,20 @@ def table(results: list[dict[str, Any]]) -> str:
         gen_cov = sqlite["coverage"] if sqlite else {"line": None, "branch": None}
         own_cov = own["coverage"] if own else {"line": None, "branch": None}
         dropped = "-" if init["dropped"] is None else str(init["dropped"])
+        one_database = str(init.get("xfail_one_database", "-"))
+        suite_tree = result.get("tree_after_runs")
+        by_suite = "-" if suite_tree is None else "no" if any(suite_tree.values()) else "yes"
+        by_init = "yes" if init["tree_unchanged"] else "no"
         same = "yes" if not result.get("own_differences") else "no"
         if own and not own["outcomes"]:
             same = "no own results"
         rows.append(
-            f"| {name} | {tests} | {sqlite_cell} | {pg_cell} | {dropped} "
+            f"| {name} | {tests} | {sqlite_cell} | {pg_cell} | {dropped} | {one_database} "
             f"| {pct(gen_cov['line'])} / {pct(own_cov['line'])} "
             f"| {pct(gen_cov['branch'])} / {pct(own_cov['branch'])} "
             f"| {endpoints(sqlite['endpoints'] if sqlite else None)} / "
             f"{endpoints(own['endpoints'] if own else None)} "
-            f"| {'yes' if init['tree_unchanged'] else 'no'} | {same} |"
+            f"| {by_init} / {by_suite} | {same} |"
         )
     return "\n".join(rows)
 

@@ -65,3 +65,19 @@ def test_a_factory_no_value_satisfies_is_reported_not_blamed_on_the_app(
     assert f"GET /api/stamps/<int:stamp_id>: {refused}" in workshop.init.stdout
     assert "xfail" not in api(workshop)
     assert "StampFactory" not in workshop.read("tests/unit/test_factories.py")
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory: pytest.TempPathFactory) -> GeneratedSuite:
+    """An endpoint that takes keys of two tables and answers with the second row."""
+    return sample_suite("constructor_app", tmp_path_factory)
+
+
+def test_a_key_is_matched_to_its_own_row_not_one_with_the_same_number(
+    stores: GeneratedSuite,
+) -> None:
+    # Both rows have key 1 in a new database; on PostgreSQL, sequences make them differ.
+    source = stores.read("tests/integration/test_stores_api.py")
+    test = source[source.index("def test_get_store_member_returns_ok") :].split("\n\n\n")[0]
+    assert 'assert body["id"] == user_model.id' in test
+    assert "store_model.id\n" not in test.split("response = ")[1]

@@ -213,3 +213,58 @@ def test_test_database_unix_socket_is_allowed() -> None:
     assert allowed.permits(socket.AF_UNIX, "/var/run/postgresql/.s.PGSQL.5432")
     assert not allowed.permits(socket.AF_UNIX, "/run/redis.sock")
     assert Allowed().permits(socket.AF_UNIX, "/var/run/postgresql/.s.PGSQL.5432") is False
+
+
+@pytest.fixture(scope="module")
+def startup_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[AppRun, dict[str, str]]:
+    """The widgets app after init and two runs of its suite, and its tree's hashes before."""
+    pristine = Path(__file__).parent / "sample_apps" / "startup_files_app"
+    before = _hashes(pristine, "tests")
+    root, init = init_sample(
+        "startup_files_app", "widgets:create_app()", tmp_path_factory.mktemp("w")
+    )
+    run_suite(root, "startup_files_app")
+    return AppRun(root, init, run_suite(root, "startup_files_app")), before
+
+
+def test_files_the_app_writes_as_it_starts_stay_out_of_its_tree_in_the_suite_too(
+    startup_files: tuple[AppRun, dict[str, str]],
+) -> None:
+    run, before = startup_files
+    assert run.init.returncode == 0, run.init.stderr
+    assert run.tests.returncode == 0, run.tests.stdout[-3000:]
+    # Its log (at a path from the environment), var/started and its search index (relative to
+    # the working directory): none lands in the tree, neither during init nor in two runs.
+    assert _hashes(run.root, "tests") == before
+    assert "wrote into the project" not in run.init.stdout
+    conftest = run.read("tests/conftest.py")
+    assert 'os.environ.setdefault("WIDGETS_LOG_PATH", os.path.join(RUN_FILES,' in conftest
+    assert "def working_directory(tmp_path, monkeypatch):" in conftest
+    assert run.ruff_problems() == ""
+
+
+def test_files_the_suite_cannot_move_are_named(
+    files: tuple[AppRun, dict[str, str], list[str]],
+) -> None:
+    # A log at a path fixed in the code, and the instance folder's cache database.
+    expected = "the app wrote into the project while the suite ran: gallery/gallery.log, instance/"
+    assert expected in files[0].init.stdout
+
+
+def test_a_module_level_app_is_imported_as_the_suite_imports_it(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # The shell sets FLASK_DEBUG, which the suite unsets: built without it, the app writes a log
+    # relative to the working directory as it is imported.
+    pristine = Path(__file__).parent / "sample_apps" / "debug_logging_app"
+    before = _hashes(pristine, "tests")
+    shell = {"FLASK_DEBUG": "1"}
+    root, init = init_sample(
+        "debug_logging_app", "logbook:app", tmp_path_factory.mktemp("l"), shell
+    )
+    assert init.returncode == 0, init.stderr
+    tests = run_suite(root, "debug_logging_app", extra=shell)
+    assert tests.returncode == 0, tests.stdout[-3000:]
+    assert _hashes(root, "tests") == before
+    conftest = (root / "tests" / "conftest.py").read_text()
+    assert "        from logbook import app as flask_app\n" in conftest

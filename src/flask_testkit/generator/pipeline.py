@@ -31,7 +31,7 @@ from .probing.probe_database import (
 from .probing.prober import Prober
 from .probing.row_trials import Loader, app_refusals, settle_factories
 from .probing.sandbox import network_blocked
-from .reading.app_files import ScratchCopy, scratch_copy
+from .reading.app_files import ScratchCopy, cwd_writes, empty_working_directory, scratch_copy
 from .reading.app_loading import AppTarget, load_app
 from .reading.app_packages import app_packages
 from .reading.builds import development_rules, rebuild_differs
@@ -95,7 +95,8 @@ def build_suite(
     ):
         # As `flask run` does: .flaskenv and .env (with python-dotenv), without overriding.
         load_dotenv()
-        suite = _build_suite(options, copy, reads, force, update, dry_run)
+        with empty_working_directory(copy):
+            suite = _build_suite(options, copy, reads, force, update, dry_run)
         target = suite.target
         assert target is not None
         suite.files = format_sources(suite.files, target.root)
@@ -106,7 +107,7 @@ def build_suite(
 def _build_suite(
     options: Options,
     copy: ScratchCopy,
-    reads: dict[str, str],
+    reads: dict[str, str | None],
     force: bool,
     update: bool,
     dry_run: bool,
@@ -197,6 +198,9 @@ def _build_suite(
         if unit_models:
             files[out / "unit" / "test_models.py"] = unit_models
     target.environment = conftest_environment(reads)
+    # Read at build time, before the per-test folders exist: the run's own folder instead.
+    target.build_files = [s for s in target.files if s.key in reads and reads[s.key] is None]
+    target.cwd_writes = cwd_writes(copy)
     files[out / "conftest.py"] = renderer.conftest(auth)
     files.update(integration_files(renderer, plans, auth, scan, out, factories_module, target))
     for spec in specs:

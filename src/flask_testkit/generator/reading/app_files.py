@@ -28,6 +28,11 @@ class ScratchCopy:
     real: Path
     copy: Path
 
+    @property
+    def working(self) -> Path:
+        """The empty folder the app runs in, beside the copy."""
+        return self.copy.parent / "working-directory"
+
     def to_real(self, path: Path) -> Path:
         """The path in the user's tree that a path in the copy stands for."""
         try:
@@ -65,6 +70,29 @@ def scratch_copy(root: Path, leave_out: Path | None = None) -> Iterator[ScratchC
         finally:
             os.chdir(previous)
             sys.path[:] = [entry for entry in sys.path if entry in path]
+
+
+@contextmanager
+def empty_working_directory(copy: ScratchCopy) -> Iterator[None]:
+    """Run in an empty folder beside the copy; `cwd_writes` tells what the app wrote there.
+
+    A file that appears there was written relative to the working directory (`logs/app.log`,
+    a search index): the suite then gives the app a folder of its own to work in. A file the
+    app writes beside its own code lands in the copy instead.
+    """
+    copy.working.mkdir()
+    previous = Path.cwd()
+    os.chdir(copy.working)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
+def cwd_writes(copy: ScratchCopy) -> list[str]:
+    """The files the app has written relative to the working directory so far."""
+    folder = copy.working
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import contextlib
+import importlib
 import inspect
 import re
 import sys
@@ -21,7 +23,7 @@ from flask_testkit.settings import Setting
 from ..code import Code
 from ..errors import GeneratorError
 from .app_files import FileSetting
-from .environment import EnvSetting
+from .environment import EnvSetting, without_debug_variables
 from .file_database import FileDatabase
 
 
@@ -63,6 +65,11 @@ class AppTarget:
     unset_environment: list[str] = field(default_factory=list)  # the shell's debug switches
     files: list[FileSetting] = field(default_factory=list)
     packages: tuple[str, ...] = ()  # where the views and models are, for line coverage
+    # Files the app wrote relative to the working directory while init ran it.
+    cwd_writes: list[str] = field(default_factory=list)
+    # Config keys naming files the app makes, read from an unset environment variable of the
+    # same name while the app is built: the conftest sets that variable.
+    build_files: list[FileSetting] = field(default_factory=list)
 
     @property
     def settings(self) -> dict[str, object]:
@@ -143,13 +150,18 @@ def load_app(spec: str, root: Path) -> tuple[Flask, AppTarget]:
     root = root.resolve()
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
+    parts = re.split(r":(?![\\/])", spec, maxsplit=1)
+    path, name = parts[0], (parts[1] if len(parts) > 1 else None)
+    # The conftest unsets the shell's debug switch before it imports the app's module: a module
+    # that builds its app as it is imported builds it here as in the suite's run. The loader
+    # below reports whatever goes wrong.
+    with without_debug_variables(), contextlib.suppress(Exception):
+        importlib.import_module(_module_name(path))
     try:
         # The plugin's loader, so that `init` and the test run find the same app.
         app = load_configured_app(Setting(spec, "--app"))
     except ConfigurationError as error:
         raise GeneratorError(_load_error(spec, error.__cause__)) from None
-    parts = re.split(r":(?![\\/])", spec, maxsplit=1)
-    path, name = parts[0], (parts[1] if len(parts) > 1 else None)
     module_name = _module_name(path)
     module = sys.modules[module_name]
     # Read before the generator itself imports Flask-WTF to look for forms.

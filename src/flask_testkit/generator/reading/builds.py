@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
@@ -14,6 +11,7 @@ from flask_testkit.loading import load_app as load_configured_app
 from flask_testkit.settings import Setting
 
 from .app_loading import AppTarget
+from .environment import without_debug_variables
 
 
 def _shape(app: Flask) -> tuple[set[str], set[str]]:
@@ -50,27 +48,13 @@ def build_for_probes(target: AppTarget, first: Flask, tmp_path: Path | None = No
         app = first
         target.apply_settings(app, tmp_path)
     else:
-        with _without_debug_variables() as removed:
+        with without_debug_variables() as removed:
             app = _testing_build(target, tmp_path)
         target.unset_environment = removed
     if app.debug:
         target.debug_off = True
         app.config["DEBUG"] = False
     return app
-
-
-# Set in a developer's shell or .flaskenv: debug mode, in which apps mount development pages.
-_DEBUG_VARIABLES = ("FLASK_DEBUG", "FLASK_ENV")
-
-
-@contextmanager
-def _without_debug_variables() -> Iterator[list[str]]:
-    """Build as a test run does, without the shell's debug switch; the conftest unsets it too."""
-    saved = {name: os.environ.pop(name) for name in _DEBUG_VARIABLES if name in os.environ}
-    try:
-        yield sorted(saved)
-    finally:
-        os.environ.update(saved)
 
 
 def _testing_build(target: AppTarget, tmp_path: Path | None) -> Flask:

@@ -27,6 +27,20 @@ _STDLIB = os.path.dirname(os.__file__)
 _TEST_SECRET = "test-{name}-not-a-real-secret"
 
 
+# Set in a developer's shell or .flaskenv: debug mode, in which apps mount development pages.
+_DEBUG_VARIABLES = ("FLASK_DEBUG", "FLASK_ENV")
+
+
+@contextmanager
+def without_debug_variables() -> Iterator[list[str]]:
+    """Build as a test run does, without the shell's debug switch; the conftest unsets it too."""
+    saved = {name: os.environ.pop(name) for name in _DEBUG_VARIABLES if name in os.environ}
+    try:
+        yield sorted(saved)
+    finally:
+        os.environ.update(saved)
+
+
 @dataclass(frozen=True)
 class EnvSetting:
     """One variable the conftest sets before it imports the app, and why it has that value."""
@@ -42,15 +56,23 @@ class EnvSetting:
 
 
 @contextmanager
-def recording_environment(root: Path) -> Iterator[dict[str, str]]:
-    """Record the set variables that code in root (or a settings library it calls) reads."""
-    reads: dict[str, str] = {}
+def recording_environment(root: Path) -> Iterator[dict[str, str | None]]:
+    """Record the variables that code in root (or a settings library it calls) reads.
+
+    A variable that was not set is recorded as None: the app fell back to its own default.
+    """
+    reads: dict[str, str | None] = {}
     root_text = str(root.resolve())
     original = os._Environ.__getitem__
 
     def getitem(self: Any, key: Any) -> Any:
-        value = original(self, key)
         fresh = self is os.environ and isinstance(key, str) and key not in reads
+        try:
+            value = original(self, key)
+        except KeyError:
+            if fresh and _read_by_app(sys._getframe(1), root_text):
+                reads[key] = None
+            raise
         if fresh and _read_by_app(sys._getframe(1), root_text):
             reads[key] = value
         return value
@@ -78,11 +100,11 @@ def _read_by_app(frame: Any, root: str) -> bool:
     return False
 
 
-def conftest_environment(reads: dict[str, str]) -> list[EnvSetting]:
+def conftest_environment(reads: dict[str, str | None]) -> list[EnvSetting]:
     """What the conftest sets: no real secret and no database of the user's, ever."""
     settings = []
     for name, value in sorted(reads.items()):
-        if name in _IGNORED or name.startswith(_IGNORED_PREFIXES):
+        if value is None or name in _IGNORED or name.startswith(_IGNORED_PREFIXES):
             continue
         settings.append(_setting(name, value))
     return settings

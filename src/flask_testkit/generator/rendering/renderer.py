@@ -71,13 +71,19 @@ class Renderer:
         imports.add("pytest")
         module, name = self.target.import_line
         build = self.target.build_expression
+        late_import = None
         if self.target.is_factory:
             imports.add(module, name)
             for source, extra in self.target.extra_imports:
                 imports.add(source, extra)
         else:
-            imports.add(module, f"{name} as flask_app" if name != "flask_app" else name)
+            imported = f"{name} as flask_app" if name != "flask_app" else name
             build = "flask_app"
+            if self.target.cwd_writes:
+                # Importing the module builds the app: that happens in the run's folder too.
+                late_import = f"from {module} import {imported}"
+            else:
+                imports.add(module, imported)
         scan = self.scan
         extension = _extension_key(scan)
         if scan is not None:
@@ -110,6 +116,12 @@ class Renderer:
                 for setting in self.target.files
             ],
             "app_folders": any(setting.is_folder for setting in self.target.files),
+            "build_files": [
+                (file.key, file.name, file.is_folder) for file in self.target.build_files
+            ],
+            "cwd_example": self.target.cwd_writes[0] if self.target.cwd_writes else None,
+            "late_import": late_import,
+            "run_folder": bool(self.target.build_files or self.target.cwd_writes),
         }
         if scan is not None and scan.base_import and extension == "lite":
             context["base_name"] = scan.base_import[1]

@@ -69,3 +69,22 @@ def remove(base: Path, copy: Path, paths: list[Path]) -> None:
     """Delete files of the copy, given by their places under base."""
     for path in paths:
         (copy / path.relative_to(base)).unlink(missing_ok=True)
+
+
+FileState = dict[str, tuple[int, int]]
+
+
+def tree_state(copy: Path, leave_out: Path) -> FileState:
+    """Each file under copy but leave_out, by its relative path: its size and mtime."""
+    state = {}
+    for path in copy.rglob("*"):
+        if path.is_file() and not path.is_relative_to(leave_out):
+            stat = path.stat()
+            state[str(path.relative_to(copy))] = (stat.st_size, stat.st_mtime_ns)
+    return state
+
+
+def changed_files(before: FileState, after: FileState) -> list[str]:
+    """Files made, changed or removed between two states."""
+    names = before.keys() | after.keys()
+    return sorted(name for name in names if before.get(name) != after.get(name))

@@ -16,7 +16,7 @@ from .databases import Database, verification_databases
 from .dropping import TestName, defined_tests, tidy, with_markers, without_tests
 from .history import BACKEND_NAMES, History, TestKey, backend_failure
 from .runs import CLEAN, Measures, Runner, RunResult
-from .scratch import make_scratch, place, project_base, remove
+from .scratch import changed_files, make_scratch, place, project_base, remove, tree_state
 
 Compose = Callable[[dict[Path, str]], dict[Path, str]]
 _ROUNDS = 3
@@ -68,6 +68,8 @@ class Verification:
     line_coverage: float | None = None
     notes: list[str] = field(default_factory=list)
     own_failures: list[str] = field(default_factory=list)
+    # Files of the project that the suite's runs made or changed (the app wrote them).
+    project_writes: list[str] = field(default_factory=list)
 
 
 def verify(
@@ -109,6 +111,8 @@ class _Verifier:
         self.base, self.databases, self.progress = base, databases, progress
         self.files = compose(result.generated)
         self.copy = make_scratch(base, project.out, self.files, work)
+        self.suite_folder = self.copy / project.out.relative_to(base)
+        self.before = tree_state(self.copy, self.suite_folder)
         self.runner = Runner(
             cwd=self.copy / project.cwd.relative_to(base),
             out=os.path.relpath(project.out, project.cwd),
@@ -149,6 +153,8 @@ class _Verifier:
             history, final = self._confirm(round_number)
         assert final is not None
         self._figures(final, history, ours)
+        after = tree_state(self.copy, self.suite_folder)
+        self.result.project_writes = changed_files(self.before, after)
 
     def _rerun(self, failing: set[TestKey], history: History) -> None:
         """Run the tests that were not clean once more, on their own: broken, or flaky."""

@@ -62,6 +62,14 @@ def create_app():
         user = db.session.get(UserModel, user_id) or abort(404)
         return jsonify(user.json())
 
+    # Rows of two tables whose keys are the same number in a new database; the answer is the
+    # second one's.
+    @app.get("/store/<int:store_id>/member/<int:user_id>")
+    def get_store_member(store_id, user_id):
+        db.session.get(StoreModel, store_id) or abort(404)
+        user = db.session.get(UserModel, user_id) or abort(404)
+        return jsonify(user.json())
+
     @app.delete("/user/<int:user_id>")
     def delete_user(user_id):
         user = db.session.get(UserModel, user_id) or abort(404)
