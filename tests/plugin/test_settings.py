@@ -263,3 +263,47 @@ def test_the_summary_tells_a_url_set_for_the_run_from_a_test_copy(
         f"bind audit: sqlite:///{project.path / 'chosen_audit.db'} (set for the run, instead of "
         "the configured sqlite://)"
     )
+
+
+ON_POSTGRESQL_ONLY = """
+import pytest
+
+
+@pytest.mark.xfail("flask_db_backend == 'postgresql'", raises=ZeroDivisionError, strict=True)
+def test_fails_on_postgresql_only():
+    1 / 0
+
+
+def test_sees_the_backend():
+    pass
+"""
+
+
+@pytest.mark.parametrize(
+    ("where", "url", "outcomes"),
+    [
+        ("option", "postgresql+psycopg://nobody@127.0.0.1/unused", {"xfailed": 1}),
+        ("environment", "postgresql://nobody@127.0.0.1/unused", {"xfailed": 1}),
+        ("ini", "postgresql+psycopg://nobody@127.0.0.1/unused", {"xfailed": 1}),
+        ("option", "sqlite://", {"failed": 1}),
+        ("nowhere", "", {"failed": 1}),
+    ],
+)
+def test_conditions_name_the_backend_of_the_test_database(
+    project: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+    where: str,
+    url: str,
+    outcomes: dict[str, int],
+) -> None:
+    project.makepyfile(ON_POSTGRESQL_ONLY)
+    args = []
+    monkeypatch.delenv("TEST_DATABASE_URL", raising=False)
+    if where == "option":
+        args = ["--db-url", url]
+    elif where == "environment":
+        monkeypatch.setenv("TEST_DATABASE_URL", url)
+    elif where == "ini":
+        project.makeini(f"[pytest]\nflask_db_url = {url}\n")
+    result = project.runpytest_inprocess(*args)
+    result.assert_outcomes(passed=1, **outcomes)

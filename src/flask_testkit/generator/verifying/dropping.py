@@ -80,7 +80,7 @@ def tidy(path: Path, source: str, cwd: Path) -> str:
 
 
 def with_markers(source: str, markers: dict[TestName, str], imports: set[tuple[str, str]]) -> str:
-    """source with a decorator line put above each named test, and the imports it needs."""
+    """source with a decorator line put on each named test, and the imports it needs."""
     tree = ast.parse(source)
     lines = source.splitlines(keepends=True)
     inserts: list[tuple[int, str]] = []
@@ -91,10 +91,10 @@ def with_markers(source: str, markers: dict[TestName, str], imports: set[tuple[s
         for cls, test in found:
             marker = markers.get((cls, test.name))  # type: ignore[attr-defined]
             if marker is not None:
-                decorators = getattr(test, "decorator_list", [])
-                first = min([test.lineno, *(d.lineno for d in decorators)]) - 1
+                # Right above the def: pytest takes the first xfail whose condition holds, in
+                # that order, so this one wins over an xfail the test has everywhere.
                 indent = " " * test.col_offset
-                inserts.append((first, f"{indent}{marker}\n"))
+                inserts.append((test.lineno - 1, f"{indent}{marker}\n"))
     for index, line in sorted(inserts, reverse=True):
         lines.insert(index, line)
     present = _imported_names(tree)

@@ -84,11 +84,12 @@ class Runner:
             # A module that does not import must not stop the others from running.
             "--continue-on-collection-errors",
         ]
+        if importlib.util.find_spec("pytest_cov") is not None:
+            # The project's own `--cov` (often in addopts) would take our tracer over, write its
+            # data file into the project and apply its own fail-under.
+            pytest_args.append("--no-cov")
         command = [sys.executable, "-m", "pytest", *pytest_args]
         if measures is not None:
-            if importlib.util.find_spec("pytest_cov") is not None:
-                # The project's own `--cov` (often in addopts) would take the tracer over.
-                pytest_args.append("--no-cov")
             endpoints = measures.folder / "endpoints.json"
             rcfile = self._coverage_config(measures)
             pytest_args.append(f"--endpoint-coverage-json={endpoints}")
@@ -172,3 +173,17 @@ def _read_json(path: Path) -> dict[str, Any] | None:
         return None
     loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return loaded
+
+
+def endpoint_cases(data: dict[str, Any] | None) -> dict[tuple[str, str], tuple[bool, bool]] | None:
+    """(METHOD, rule) -> (has a happy path, has an error case), from the endpoint report."""
+    if data is None:
+        return None
+    cases: dict[tuple[str, str], tuple[bool, bool]] = {}
+    for row in data["endpoints"]:
+        statuses = [int(status) for status in row["statuses"]]
+        happy = any(200 <= s < 400 for s in statuses)
+        error = any(400 <= s < 500 for s in statuses)
+        old = cases.get((row["method"], row["rule"]), (False, False))
+        cases[(row["method"], row["rule"])] = (old[0] or happy, old[1] or error)
+    return cases

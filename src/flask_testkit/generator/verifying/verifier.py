@@ -8,14 +8,13 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..code import string
 from ..errors import GeneratorError
 from .databases import Database, verification_databases
 from .dropping import TestName, defined_tests, tidy, with_markers, without_tests
 from .history import BACKEND_NAMES, History, TestKey, backend_failure
-from .runs import CLEAN, Measures, Runner, RunResult
+from .runs import CLEAN, Measures, Runner, RunResult, endpoint_cases
 from .scratch import changed_files, make_scratch, place, project_base, remove, tree_state
 
 Compose = Callable[[dict[Path, str]], dict[Path, str]]
@@ -267,7 +266,7 @@ class _Verifier:
     def _figures(self, final: RunResult, history: History, ours: set[TestKey]) -> None:
         """The summary's figures, from the last run of the suite that is written."""
         result = self.result
-        result.endpoints = _endpoint_cases(final.endpoints)
+        result.endpoints = endpoint_cases(final.endpoints)
         result.line_coverage = final.line_coverage
         outcomes = {history.key(entry): entry["outcome"] for entry in final.tests.values()}
         result.tests = sum(
@@ -293,17 +292,3 @@ def _our_tests(files: dict[Path, str], update: bool) -> set[TestKey]:
             names -= defined_tests(path.read_text(encoding="utf-8"))
         found |= {(path, cls, name) for cls, name in names}
     return found
-
-
-def _endpoint_cases(data: dict[str, Any] | None) -> dict[tuple[str, str], tuple[bool, bool]] | None:
-    """(METHOD, rule) -> (has a happy path, has an error case), from the endpoint report."""
-    if data is None:
-        return None
-    cases: dict[tuple[str, str], tuple[bool, bool]] = {}
-    for row in data["endpoints"]:
-        statuses = [int(status) for status in row["statuses"]]
-        happy = any(200 <= s < 400 for s in statuses)
-        error = any(400 <= s < 500 for s in statuses)
-        old = cases.get((row["method"], row["rule"]), (False, False))
-        cases[(row["method"], row["rule"])] = (old[0] or happy, old[1] or error)
-    return cases

@@ -40,3 +40,10 @@ def login():
 @login_required
 def me():
     return jsonify(id=g.member.id, username=g.member.username)
+
+
+@bp.get("/me/badge")
+@login_required
+def my_badge():
+    # Fails everywhere: members have no badge yet.
+    return jsonify(label=g.member.badge.label)
