@@ -196,3 +196,20 @@ def test_a_test_needs_the_names_it_reads_not_the_words_in_its_urls(
     body: str, needed: set[str]
 ) -> None:
     assert free_names(body) == needed
+
+
+def test_config_values_that_name_nothing_on_disk_are_not_files(tmp_path: Path) -> None:
+    from flask import Flask
+
+    from flask_testkit.generator.reading.app_files import ScratchCopy, file_settings
+
+    app = Flask(__name__)
+    app.config.update(
+        UPLOAD_FOLDER=str(tmp_path / "uploads"),
+        LOG_FILE=str(tmp_path / "app.log"),
+        DROPZONE_ALLOWED_FILE_TYPE=".png,.jpg,.jpeg",
+        LOG_LEVEL_FILE="INFO",
+        DOCS_PATH="/docs",
+    )
+    copy = ScratchCopy(tmp_path / "real", tmp_path)
+    assert sorted(s.key for s in file_settings(app, copy, set())) == ["LOG_FILE", "UPLOAD_FOLDER"]

@@ -268,3 +268,21 @@ def test_a_module_level_app_is_imported_as_the_suite_imports_it(
     assert _hashes(root, "tests") == before
     conftest = (root / "tests" / "conftest.py").read_text()
     assert "        from logbook import app as flask_app\n" in conftest
+
+
+def test_a_variable_the_app_cannot_take_as_a_string_is_left_unset(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # Set to a str, DEPOT_VAR_DIR breaks the app's own config (`DEPOT_VAR_DIR / "cache.txt"`):
+    # verification falls back to a conftest that does not set it, and says what stays written.
+    root, init = init_sample("path_config_app", "depot:create_app()", tmp_path_factory.mktemp("p"))
+    assert init.returncode == 0, init.stderr
+    assert "not set by the conftest, since the app failed with them set: DEPOT_VAR_DIR" in (
+        init.stdout
+    )
+    assert "the app wrote into the project while the suite ran: depot/var/cache.txt" in init.stdout
+    assert (
+        "DEPOT_VAR_DIR"
+        not in (root / "tests" / "conftest.py").read_text().split("import pytest")[0]
+    )
+    assert run_suite(root, "path_config_app").returncode == 0

@@ -13,9 +13,11 @@ import click
 
 from .errors import GeneratorError
 from .pipeline import Options, Suite, build_suite
+from .reading.builds import BUILD_FILES_LINE
 from .rendering.renderer import tidy_written
 from .summary import pytest_command, shown_command, summary
-from .verifying.verifier import Project, verify
+from .verifying.runs import SuiteDidNotRun
+from .verifying.verifier import Project, Verification, verify
 from .writing.files import diff, drop_unneeded_copies, write_atomically
 from .writing.updating import merge_update, requested_endpoints
 
@@ -50,7 +52,7 @@ def run_init(request: InitRequest) -> None:
         compose = _composer(suite, request.update)
         verification = None
         if request.verify:
-            verification = verify(suite.files, compose, _project(suite, request), _progress)
+            verification = _verified(suite, compose, request)
             suite.files = verification.generated
         files = compose(suite.files)
         if request.dry_run:
@@ -78,6 +80,24 @@ def run_init(request: InitRequest) -> None:
         _run_suite(
             pytest_command(suite, endpoint_coverage=_has_endpoint_coverage(suite.root)), root
         )
+
+
+def _verified(
+    suite: Suite, compose: Callable[[dict[Path, str]], dict[Path, str]], request: InitRequest
+) -> Verification:
+    """The verification of the suite, or of its fallback files when the suite does not start."""
+    try:
+        return verify(suite.files, compose, _project(suite, request), _progress)
+    except SuiteDidNotRun as error:
+        if not suite.fallback or suite.target is None:
+            raise
+        names = ", ".join(setting.key for setting in suite.target.build_files)
+        suite.target.build_files = []
+        suite.files.update(suite.fallback)
+        suite.setup = [line for line in suite.setup if not line.startswith(BUILD_FILES_LINE)]
+        suite.setup.append(f"not set by the conftest, since the app failed with them set: {names}")
+        _progress(f"verifying again, without setting {names} ({error})")
+        return verify(suite.files, compose, _project(suite, request), _progress)
 
 
 def _composer(suite: Suite, update: bool) -> Callable[[dict[Path, str]], dict[Path, str]]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import sys
 import tempfile
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -33,8 +32,8 @@ from .probing.row_trials import Loader, app_refusals, settle_factories
 from .probing.sandbox import network_blocked
 from .reading.app_files import ScratchCopy, cwd_writes, empty_working_directory, scratch_copy
 from .reading.app_loading import AppTarget, load_app
-from .reading.app_packages import app_packages
-from .reading.builds import development_rules, rebuild_differs
+from .reading.app_packages import app_packages, service_functions
+from .reading.builds import development_rules, rebuild_differs, setup_lines
 from .reading.data_layer import detect_data_layer
 from .reading.environment import conftest_environment, recording_environment
 from .reading.file_database import find_file_database
@@ -72,6 +71,8 @@ class Suite:
     setup: list[str] = field(default_factory=list)  # how init ran the app, and what it kept out
     # Tables whose rows a database refuses for a value the app's own code makes, and why.
     app_refusals: dict[str, str] = field(default_factory=dict)
+    # Files to use instead when the suite cannot even start with the ones above.
+    fallback: dict[Path, str] = field(default_factory=dict)
 
     @property
     def test_count(self) -> int:
@@ -100,7 +101,8 @@ def build_suite(
         target = suite.target
         assert target is not None
         suite.files = format_sources(suite.files, target.root)
-    suite.setup = _setup_lines(target, refused, suite.setup)
+        suite.fallback = format_sources(suite.fallback, target.root)
+    suite.setup = setup_lines(target, refused, suite.setup)
     return suite
 
 
@@ -198,10 +200,18 @@ def _build_suite(
         if unit_models:
             files[out / "unit" / "test_models.py"] = unit_models
     target.environment = conftest_environment(reads)
-    # Read at build time, before the per-test folders exist: the run's own folder instead.
-    target.build_files = [s for s in target.files if s.key in reads and reads[s.key] is None]
+    # Written at build time, before the per-test folders exist: the run's own folder instead.
+    unset = {name for name, value in reads.items() if value is None}
+    target.build_files = [s for s in target.files if s.key in target.built_files & unset]
     target.cwd_writes = cwd_writes(copy)
     files[out / "conftest.py"] = renderer.conftest(auth)
+    fallback = {}
+    if target.build_files:
+        # Setting those variables may break the app's own config (a Path joined with `/`): a
+        # conftest without them is kept, for verification to fall back on.
+        kept, target.build_files = target.build_files, []
+        fallback[out / "conftest.py"] = renderer.conftest(auth)
+        target.build_files = kept
     files.update(integration_files(renderer, plans, auth, scan, out, factories_module, target))
     for spec in specs:
         notes += [f"{spec.name}: {skip}" for skip in spec.skipped]
@@ -219,7 +229,7 @@ def _build_suite(
         files,
         plans,
         notes,
-        _service_functions(target),
+        service_functions(target),
         target,
         out,
         options.root,
@@ -227,25 +237,9 @@ def _build_suite(
         untested_methods(checks),
         setup,
         app_refusals(specs),
+        fallback,
     )
     return suite
-
-
-def _setup_lines(target: AppTarget, refused: list[str], earlier: list[str]) -> list[str]:
-    """How init ran the app: its build, what the conftest sets, the connections it refused."""
-    lines = [f"configuration: {target.configuration}"]
-    if target.unset_environment:
-        names = ", ".join(target.unset_environment)
-        lines.append(f"unset by the conftest, as for the testing build: {names}")
-    if target.environment:
-        variables = ", ".join(f"{env.name} ({env.why})" for env in target.environment)
-        lines.append(f"set by the conftest before it imports the app: {variables}")
-    if target.files:
-        keys = ", ".join(setting.key for setting in target.files)
-        lines.append(f"folders and files the config names, each test's own in tmp_path: {keys}")
-    if refused:
-        lines.append("connections refused while probing: " + ", ".join(dict.fromkeys(refused)))
-    return lines + earlier
 
 
 def _import_factories(source: str, folder: Path) -> ModuleType:
@@ -284,16 +278,3 @@ def _add_not_allowed(planner: Planner, plans: list[EndpointPlan]) -> None:
         case = planner.not_allowed(plan.endpoint)
         if case is not None:
             plan.cases.append(case)
-
-
-def _service_functions(target: AppTarget) -> list[str]:
-    import inspect
-
-    top = target.module.split(".")[0]
-    found = []
-    for name, module in sorted(sys.modules.items()):
-        if (name == top or name.startswith(top + ".")) and "service" in name.rsplit(".", 1)[-1]:
-            for attr, value in vars(module).items():
-                if inspect.isfunction(value) and value.__module__ == name and attr[:1] != "_":
-                    found.append(f"{name}.{attr}")
-    return found

@@ -141,9 +141,8 @@ def verification_lines(suite: Suite, verification: Verification | None) -> list[
         more = len(verification.project_writes) - 5
         shown += f" and {more} more" if more > 0 else ""
         lines.append(
-            f"  the app wrote into the project while the suite ran: {shown}; the suite cannot "
-            "move these: take their paths from an environment variable, and init points it "
-            "at a temporary folder"
+            f"  the app wrote into the project while the suite ran: {shown}; the suite could "
+            "not point these elsewhere"
         )
     out = os.path.relpath(suite.out, suite.root)
     lines.append(f"  the same order again: pytest {out}/ -p {PLUGIN} {SEED_OPTION} {first}")

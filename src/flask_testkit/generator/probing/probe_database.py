@@ -75,6 +75,8 @@ def probing_database(
         skip = {target.database_file.key} if target.database_file else set()
         original = dict(app.config)
         target.files = file_settings(app, copy, skip)
+        # What exists already was made while the app was imported and built.
+        target.built_files = {setting.key for setting in target.files if setting.path.exists()}
         with tempfile.TemporaryDirectory(prefix="ftk-files-") as folder:
             point_into(app, target.files, Path(folder))
             yield app, isolated

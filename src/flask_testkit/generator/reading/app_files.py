@@ -166,11 +166,13 @@ def _path_settings(app: Flask, root: Path, skip: set[str]) -> list[FileSetting]:
 def _names_a_path(text: str, path: Path, root: Path) -> bool:
     """True when a value names a file or folder: one that exists, or a file in a folder that does.
 
-    Values such as a log level ("INFO"), a date format ("%Y/%m/%d") or a URL path ("/docs")
-    are left alone: they name nothing on disk.
+    Values such as a log level ("INFO"), a date format ("%Y/%m/%d"), a URL path ("/docs") or a
+    list of file types (".png,.jpg") are left alone: they name nothing on disk.
     """
     if path.exists():
         return path != Path("/")
+    if "," in text:
+        return False
     looks_like_one = bool(path.suffix) or (os.sep in text and path.is_relative_to(root))
     return looks_like_one and path.parent.is_dir() and path.parent != Path("/")
 

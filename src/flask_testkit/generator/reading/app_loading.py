@@ -67,8 +67,9 @@ class AppTarget:
     packages: tuple[str, ...] = ()  # where the views and models are, for line coverage
     # Files the app wrote relative to the working directory while init ran it.
     cwd_writes: list[str] = field(default_factory=list)
-    # Config keys naming files the app makes, read from an unset environment variable of the
-    # same name while the app is built: the conftest sets that variable.
+    # Config keys naming files the app made while it was built, and of those, the ones read from
+    # an unset environment variable of the same name: the conftest sets that variable.
+    built_files: set[str] = field(default_factory=set)
     build_files: list[FileSetting] = field(default_factory=list)
 
     @property

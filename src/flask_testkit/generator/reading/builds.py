@@ -78,3 +78,31 @@ def development_rules(first: Flask, probed: Flask) -> list[str]:
     if first is probed:
         return []
     return sorted(_shape(first)[0] - _shape(probed)[0])
+
+
+BUILD_FILES_LINE = "written while the app is built, pointed at the run's own folder"
+
+
+def setup_lines(target: AppTarget, refused: list[str], earlier: list[str]) -> list[str]:
+    """How init ran the app: its build, what the conftest sets, the connections it refused."""
+    lines = [f"configuration: {target.configuration}"]
+    if target.unset_environment:
+        names = ", ".join(target.unset_environment)
+        lines.append(f"unset by the conftest, as for the testing build: {names}")
+    if target.environment:
+        variables = ", ".join(f"{env.name} ({env.why})" for env in target.environment)
+        lines.append(f"set by the conftest before it imports the app: {variables}")
+    if target.files:
+        keys = ", ".join(setting.key for setting in target.files)
+        lines.append(f"folders and files the config names, each test's own in tmp_path: {keys}")
+    if target.build_files:
+        keys = ", ".join(setting.key for setting in target.build_files)
+        lines.append(f"{BUILD_FILES_LINE}: {keys}")
+    if target.cwd_writes:
+        lines.append(
+            f"built in the run's own folder, each test run in its tmp_path: the app writes "
+            f"{target.cwd_writes[0]} relative to the working directory"
+        )
+    if refused:
+        lines.append("connections refused while probing: " + ", ".join(dict.fromkeys(refused)))
+    return lines + earlier

@@ -22,6 +22,10 @@ _RUN_VARIABLES = ("PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT", "PYTEST_CU
 CLEAN = frozenset({"passed", "xfailed"})
 
 
+class SuiteDidNotRun(GeneratorError):
+    """The rendered suite stopped before its tests ran (its conftest failed, say)."""
+
+
 @dataclass(frozen=True)
 class Measures:
     """Where a run records line coverage of the app's package and the endpoint report."""
@@ -98,7 +102,7 @@ class Runner:
         result = self._call(command)
         if not outcomes.exists():
             tail = (result.stdout + result.stderr).strip().splitlines()[-1:] or ["no output"]
-            raise GeneratorError(
+            raise SuiteDidNotRun(
                 f"verification could not run the rendered suite ({tail[0]}); nothing was written. "
                 "Please report this; --no-verify writes the suite without running it."
             )
