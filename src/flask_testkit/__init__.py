@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from flask_testkit.app_database import isolated_database, testing_database
+    from flask_testkit.app_database import (
+        apps_on_test_database,
+        isolated_database,
+        testing_database,
+    )
     from flask_testkit.data_guard import blocked_databases
     from flask_testkit.isolation import isolated_engines
     from flask_testkit.lite_database import (
@@ -20,6 +24,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "__version__",
+    "apps_on_test_database",
     "blocked_databases",
     "isolated_alchemical",
     "isolated_database",
@@ -33,6 +38,7 @@ __all__ = [
 ]
 
 _LAZY = {
+    "apps_on_test_database": "flask_testkit.app_database",
     "blocked_databases": "flask_testkit.data_guard",
     "isolated_database": "flask_testkit.app_database",
     "testing_database": "flask_testkit.app_database",

@@ -98,6 +98,21 @@ def _create_schema(app: Flask, db: Any, migrations: bool) -> None:
 
 
 @contextmanager
+def apps_on_test_database(
+    *, url: str | None = None, default_url: str | None = None
+) -> Iterator[None]:
+    """Inside the block, an app that calls `db.init_app(app)` gets engines on the test database.
+
+    Wrap the import of a module that builds its app, or the factory call, in it: whatever the app
+    does while it is built (`db.create_all()`, a first row) reaches the test database, never the
+    configured one. The database is chosen as `testing_database` chooses it, which then takes
+    the app over.
+    """
+    with test_databases_for_new_apps(choose(url, default_url), claim=True):
+        yield
+
+
+@contextmanager
 def testing_database(
     app: Flask,
     *,

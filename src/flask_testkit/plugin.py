@@ -90,10 +90,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
+    """A conftest imported before the run is configured sees the run's settings too."""
+    settings.push(settings.Settings.from_config(early_config, early=True))
+    early_config.stash[_EARLY_SETTINGS] = True
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    if config.stash.get(_EARLY_SETTINGS, False):
+        settings.pop()
     settings.push(remember_settings(config))
     config.stash[_APPS_SEEN] = {}
     config.pluginmanager.register(_AppsInUse(config), "flask_testkit_apps_in_use")
+
+
+_EARLY_SETTINGS = pytest.StashKey[bool]()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

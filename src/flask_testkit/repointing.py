@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
@@ -43,7 +44,13 @@ def remember_configured(app: Flask, configured: dict[str | None, URL]) -> None:
 
 
 def _resolved(db: Any, app: Flask, value: Any) -> URL:
-    # Flask-SQLAlchemy makes relative SQLite paths relative to the instance folder.
+    url = make_url(value)
+    if url.get_backend_name() == "sqlite" and not url.query.get("uri"):
+        # Flask-SQLAlchemy makes a relative path relative to the instance folder, and creates
+        # that folder as it does; the configured file is only named here, never made.
+        if url.database and url.database != ":memory:" and not os.path.isabs(url.database):
+            return url.set(database=os.path.join(app.instance_path, url.database))
+        return url
     options = {"url": value}
     db._apply_driver_defaults(options, app)
     return make_url(options["url"])

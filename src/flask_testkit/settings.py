@@ -58,18 +58,22 @@ class Settings:
         )
 
     @classmethod
-    def from_config(cls, config: pytest.Config) -> Settings:
-        """Settings of one pytest run."""
+    def from_config(cls, config: pytest.Config, early: bool = False) -> Settings:
+        """Settings of one pytest run; `early`, before its command line is fully parsed."""
+
+        def option(dest: str) -> object:
+            if early:  # only the options known so far, as pytest has them before conftests
+                return getattr(config.known_args_namespace, dest, None)
+            return config.getoption(dest)
+
         return cls(
-            app=_resolve(config, "flask_app", APP_OPTION, APP_ENV, APP_INI),
-            db_url=_resolve(config, "flask_db_url", DB_URL_OPTION, DB_URL_ENV, DB_URL_INI),
-            migrations=bool(
-                config.getoption("flask_db_migrations") or config.getini(MIGRATIONS_INI)
-            ),
+            app=_resolve(config, option("flask_app"), APP_OPTION, APP_ENV, APP_INI),
+            db_url=_resolve(config, option("flask_db_url"), DB_URL_OPTION, DB_URL_ENV, DB_URL_INI),
+            migrations=bool(option("flask_db_migrations") or config.getini(MIGRATIONS_INI)),
             use_configured=bool(config.getini(USE_CONFIGURED_INI)),
             isolate_all=bool(config.getini(ISOLATE_ALL_INI)),
-            create_db=bool(config.getoption("flask_create_db")),
-            reuse_db=bool(config.getoption("flask_reuse_db")),
+            create_db=bool(option("flask_create_db")),
+            reuse_db=bool(option("flask_reuse_db")),
         )
 
 
@@ -78,8 +82,9 @@ def _from_env(name: str) -> Setting:
     return Setting(value, name) if value else Setting(None, "unset")
 
 
-def _resolve(config: pytest.Config, dest: str, option: str, env: str, ini: str) -> Setting:
-    from_option = config.getoption(dest)
+def _resolve(
+    config: pytest.Config, from_option: object, option: str, env: str, ini: str
+) -> Setting:
     if from_option:
         return Setting(str(from_option), option)
     from_env = _from_env(env)

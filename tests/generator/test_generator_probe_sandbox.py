@@ -286,3 +286,18 @@ def test_a_variable_the_app_cannot_take_as_a_string_is_left_unset(
         not in (root / "tests" / "conftest.py").read_text().split("import pytest")[0]
     )
     assert run_suite(root, "path_config_app").returncode == 0
+
+
+def test_an_app_that_makes_its_tables_as_it_is_imported_never_makes_its_database(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    pristine = Path(__file__).parent / "sample_apps" / "startup_tables_app"
+    before = _hashes(pristine, "tests"), _folders(pristine, "tests")
+    root, init = init_sample("startup_tables_app", "inbox:app", tmp_path_factory.mktemp("t"))
+    assert init.returncode == 0, init.stderr
+    tests = run_suite(root, "startup_tables_app")
+    assert tests.returncode == 0, tests.stdout[-3000:]
+    # No instance/inbox.db, not even the instance folder.
+    assert (_hashes(root, "tests"), _folders(root, "tests")) == before
+    conftest = (root / "tests" / "conftest.py").read_text()
+    assert 'with apps_on_test_database(default_url="sqlite://"):\n    from inbox import' in conftest

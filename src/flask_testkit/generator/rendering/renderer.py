@@ -145,6 +145,13 @@ class Renderer:
                 imports.add(self.factories_module, "TEST_PASSWORD")
             elif auth.kind == "session":
                 imports.add("flask_login", "FlaskLoginClient")
+        guarded = scan is not None and not extension and scan.plain is None
+        if guarded:
+            imports.add("flask_testkit", "apps_on_test_database")
+        # A module-level app is built as its module is imported; a factory's, in the fixture.
+        builds_in_fixture = self.target.is_factory or late_import is not None
+        context["guarded_imports"] = guarded and not builds_in_fixture
+        context["guard_build"] = guarded and builds_in_fixture
         if self.app_folder is not None:
             imports.add("sys")
             imports.add("pathlib", "Path")
@@ -155,6 +162,8 @@ class Renderer:
             # parents[0] of the conftest is the suite's folder; each ".." climbs one more.
             base = "Path(__file__).resolve()" + (f".parents[{ups}]" if ups else ".parent")
             context["app_folder"] = base + rest
+        elif context["guarded_imports"]:
+            context["imports"], context["own_imports"] = self.split_imports(imports)
         else:
             context["imports"] = self.imports(imports)
         return self.render("conftest.py.jinja", **context)
