@@ -155,8 +155,9 @@ def test_a_value_longer_than_its_string_column_is_a_refusal() -> None:
     fits = Part(name="bolt", code="B1")
     # SQLite stores this row; PostgreSQL refuses it, as it refuses an app's over-long hash.
     too_long = Part(name="bolt", code="B12345")
-    assert _too_long(spec, [fits]) is None
+    assert _too_long(spec, [fits]) == (None, None)
     assert _too_long(spec, [fits, too_long]) == (
+        "code",
         "code gets a value of 6 characters, longer than its column String(4) "
-        "(PostgreSQL refuses it)"
+        "(PostgreSQL refuses it)",
     )

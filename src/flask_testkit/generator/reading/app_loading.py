@@ -6,6 +6,7 @@ import ast
 import contextlib
 import importlib
 import inspect
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -153,6 +154,11 @@ def load_app(spec: str, root: Path) -> tuple[Flask, AppTarget]:
         sys.path.insert(0, str(root))
     parts = re.split(r":(?![\\/])", spec, maxsplit=1)
     path, name = parts[0], (parts[1] if len(parts) > 1 else None)
+    loaded_spec = spec
+    if path.endswith(".py") or os.sep in path:
+        # A file path is the project's, wherever the app runs from (not the working directory).
+        path = str(root / path)
+        loaded_spec = path if name is None else f"{path}:{name}"
     # The conftest unsets the shell's debug switch before it imports the app's module: a module
     # that builds its app as it is imported builds it here as in the suite's run. The loader
     # below reports whatever goes wrong.
@@ -160,7 +166,7 @@ def load_app(spec: str, root: Path) -> tuple[Flask, AppTarget]:
         importlib.import_module(_module_name(path))
     try:
         # The plugin's loader, so that `init` and the test run find the same app.
-        app = load_configured_app(Setting(spec, "--app"))
+        app = load_configured_app(Setting(loaded_spec, "--app"))
     except ConfigurationError as error:
         raise GeneratorError(_load_error(spec, error.__cause__)) from None
     module_name = _module_name(path)
