@@ -38,6 +38,8 @@ class AuthSpec:
     imports: set[tuple[str, str]] = field(default_factory=set)
     identity: str = ""  # the user column sent as the HTTP Basic username, or kept in the session
     session_key: str = ""  # where the app's own login view keeps the signed-in user
+    # A token endpoint behind HTTP Basic: the user column sent as the username to get a token.
+    login_identity: str = ""
 
     @property
     def user_factory(self) -> str:
@@ -62,9 +64,15 @@ class AuthSpec:
             return client, {}
         if self.kind == "basic":
             return client, {"Authorization": basic_authorization(getattr(user, self.identity))}
-        assert self.login is not None
-        body = resolve(self.login_body, {**names, "user": user})
-        response = client.post(self.login.rule, json=body)
+        if self.login_identity:
+            basic = {"Authorization": basic_authorization(getattr(user, self.login_identity))}
+            if who == "login":  # the token endpoint's own tests send the credentials
+                return client, basic
+            response = client.post(self.login.rule if self.login else "", headers=basic)
+        else:
+            assert self.login is not None
+            body = resolve(self.login_body, {**names, "user": user})
+            response = client.post(self.login.rule, json=body)
         token: Any = response.get_json(silent=True)
         for key in self.token_path:
             token = token[key]
@@ -128,6 +136,10 @@ def detect_auth(
         if outcome.status == 200 and path:
             spec.token_path = path
             return spec, notes
+    for endpoint in login_candidates(endpoints):
+        behind_basic = _token_behind_basic(endpoint, user_model, prober, admin_kwargs, imports)
+        if behind_basic is not None:
+            return behind_basic, notes
     basic = _detect_basic(user_model, endpoints, prober, admin_kwargs, imports)
     if basic is not None:
         return basic, notes
@@ -203,6 +215,31 @@ def basic_authorization(username: str) -> str:
     return f"Basic {token}"
 
 
+_IDENTITIES = ("username", "email", "login", "name")
+
+
+def _token_behind_basic(
+    endpoint: Endpoint,
+    user_model: ModelInfo,
+    prober: Prober,
+    admin_kwargs: dict[str, Any] | None,
+    imports: set[tuple[str, str]],
+) -> AuthSpec | None:
+    """A token endpoint that takes HTTP Basic credentials and answers with a token in JSON."""
+    columns = [c.key for c in user_model.columns]
+    for identity in (name for name in _IDENTITIES if name in columns):
+        prober.auth = AuthSpec("basic", user_model, identity=identity)
+        request = Request(endpoint.method, string(endpoint.rule), auth="user")
+        outcome = prober.run(Case(endpoint, "login", request))
+        path = _token_path(outcome.json)
+        if outcome.status in (200, 201) and path:
+            spec = AuthSpec("bearer", user_model, endpoint, {}, path, admin_kwargs, imports)
+            spec.login_identity = identity
+            return spec
+    prober.auth = None
+    return None
+
+
 def _detect_basic(
     user_model: ModelInfo,
     endpoints: list[Endpoint],
@@ -219,7 +256,7 @@ def _detect_basic(
         challenge = prober.run(Case(endpoint, "probe", request)).www_authenticate or ""
         if not challenge.lower().startswith("basic"):
             continue
-        for identity in ("username", "email", "login", "name"):
+        for identity in _IDENTITIES:
             if identity not in columns:
                 continue
             spec = AuthSpec("basic", user_model, admin_kwargs=admin_kwargs, imports=imports)

@@ -120,6 +120,11 @@ class Planner(ErrorCases):
         return case
 
     def _variants(self, endpoint: Endpoint) -> Any:
+        if self.auth is not None and self.auth.login_identity and endpoint is self.auth.login:
+            # The token endpoint behind HTTP Basic: without credentials, then with the user's.
+            yield Case(endpoint, HAPPY, Request("POST", string(endpoint.rule)))
+            yield Case(endpoint, HAPPY, Request("POST", string(endpoint.rule), auth="login"))
+            return
         credentials = self._login_body(endpoint)
         if credentials is not None and self.auth is not None:
             setup = Setup("user", self.auth.user_factory, self.auth.user_model.name)
@@ -172,6 +177,8 @@ class Planner(ErrorCases):
         """The sign-in body with the fixture user's credentials, for a login endpoint."""
         if self.auth is None or endpoint not in login_candidates([endpoint]):
             return None
+        if self.auth.login is endpoint and self.auth.login_identity:
+            return None  # the credentials go in the Authorization header
         if self.auth.login is endpoint:
             return BodySpec(dict(self.auth.login_body), "json", "login")
         spec = body_for(endpoint.view, self.auth.user_model)

@@ -82,7 +82,10 @@ class ModelInfo:
 
 # The fixtures a generated conftest defines: an imported name must not shadow one.
 FIXTURE_NAMES = frozenset(
-    ("app", "client", "database", "db_session", "user", "admin_user", "auth_headers", "auth_client")
+    (
+        *("app", "client", "database", "db_session", "user", "admin_user"),
+        *("auth_headers", "admin_headers", "login_headers", "auth_client", "admin_client"),
+    )
 )
 
 

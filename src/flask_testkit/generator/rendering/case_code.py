@@ -27,7 +27,7 @@ def code_only(source: str) -> str:
     return re.sub(r'(?<![f\w])"[^"\n]*"', '""', source)
 
 
-SIGN_IN_FIXTURES = ("user", "admin_user", "auth_headers", "admin_headers")
+SIGN_IN_FIXTURES = ("user", "admin_user", "auth_headers", "admin_headers", "login_headers")
 
 
 def free_names(body: str) -> set[str]:
@@ -66,7 +66,8 @@ def render_case(
         if auth.kind in ("session", "session_key"):
             client = "auth_client" if request.auth == "user" else "admin_client"
         else:
-            credentials = "auth_headers" if request.auth == "user" else "admin_headers"
+            names = {"user": "auth_headers", "admin": "admin_headers", "login": "login_headers"}
+            credentials = names[request.auth]
     if request.headers:
         extra = literal(request.headers)
         call_args.append(

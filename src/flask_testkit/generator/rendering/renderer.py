@@ -137,6 +137,8 @@ class Renderer:
             if auth.kind == "bearer":
                 assert auth.login is not None
                 imports.add(self.factories_module, "TEST_PASSWORD")
+                if auth.login_identity:
+                    imports.add("base64")
                 context["login_path"] = string(auth.login.rule)
                 context["login_body"] = literal(auth.login_body)
                 context["token_access"] = "".join(f"[{literal(k)}]" for k in auth.token_path)
