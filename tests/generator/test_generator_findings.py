@@ -128,3 +128,25 @@ def test_http_basic_app_gets_basic_credentials(tmp_path_factory: pytest.TempPath
         conftest
     )
     assert 'return {"Authorization": f"Basic {token}"}' in conftest
+
+
+def test_a_unique_value_the_body_sends_gets_the_duplicate_case(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # The guide's duplicate-email test: the row exists first, then the same body again.
+    taskapi = sample_suite("jwt_api_app", tmp_path_factory)
+    tests = taskapi.read("tests/integration/test_auth_api.py")
+    test = tests.split("def test_register_with_duplicate_email_returns_conflict(")[1]
+    test = test.split("\n\n\n")[0]
+    assert 'UserFactory(email="new.user@example.com")' in test
+    assert "assert response.status_code == 409" in test
+
+
+def test_an_app_that_crashes_on_a_duplicate_gets_a_strict_xfail(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    pantry = sample_suite("alchemical_app", tmp_path_factory)
+    tests = pantry.read("tests/integration/test_pantry_api.py")
+    marked = tests.split("def test_add_item_with_duplicate_name_does_not_fail(")[0]
+    assert "raises=IntegrityError" in marked.rsplit("\n\n\n", 1)[-1]
+    assert pantry.tests.returncode == 0, pantry.tests.stdout[-2000:]

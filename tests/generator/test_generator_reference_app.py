@@ -22,6 +22,7 @@ class ReferenceRun:
     tests: subprocess.CompletedProcess[str]
     line_coverage: float
     endpoints: dict[str, object]
+    root: Path
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> ReferenceRun:
     totals = json.loads((root / "coverage.json").read_text())["totals"]
     endpoints = json.loads((root / "endpoints.json").read_text())
     return ReferenceRun(
-        init, tests, 100 * totals["covered_lines"] / totals["num_statements"], endpoints
+        init, tests, 100 * totals["covered_lines"] / totals["num_statements"], endpoints, root
     )
 
 
@@ -81,3 +82,13 @@ def test_at_least_90_percent_of_endpoints_have_a_happy_path_and_an_error_case(
     assert isinstance(rows, list)
     incomplete = [f"{row['method']} {row['rule']}" for row in rows if not row["complete"]]
     assert len(rows) - len(incomplete) >= 0.9 * len(rows), incomplete
+
+
+def test_the_guides_duplicate_email_case_is_written(reference: ReferenceRun) -> None:
+    # The guide's test_create_user_duplicate_email: a user with the email first, then a 409.
+    tests = (reference.root / "tests_generated" / "integration" / "test_users_api.py").read_text()
+    test = tests.split("def test_create_user_with_duplicate_email_returns_conflict(")[1]
+    test = test.split("\n\n\n")[0]
+    assert 'UserFactory(email="new.user@example.com")' in test
+    assert '"email": "new.user@example.com"' in test
+    assert "assert response.status_code == 409" in test

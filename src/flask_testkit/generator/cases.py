@@ -19,7 +19,9 @@ FORM_REJECTED = "form_rejected"
 WRONG_PASSWORD = "wrong_password"
 INVALID_QUERY = "invalid_query"
 NOT_ACCEPTABLE = "not_acceptable"
+DUPLICATE = "duplicate"
 ERROR_KINDS = (
+    DUPLICATE,
     INVALID_QUERY,
     NOT_FOUND,
     UNAUTHENTICATED,
@@ -78,6 +80,8 @@ class Outcome:
     row_keys: dict[str, str] = field(default_factory=dict)  # variable -> primary-key attribute
     volatile_paths: set[tuple[str, ...]] = field(default_factory=set)
     rerun: Outcome | None = None  # the same case after other rows were made first
+    # (model, column, value) of each unique column of the rows the request inserted.
+    inserted_unique: list[tuple[str, str, Any]] = field(default_factory=list)
 
     @property
     def server_error(self) -> bool:
@@ -102,6 +106,7 @@ class Case:
     name: str = ""
     model_hint: str | None = None
     comment: str = ""  # why a literal in the request means what the test says
+    subject: str = ""  # what the case is about, for its name: the duplicated column
 
     @property
     def is_error_case(self) -> bool:
@@ -141,6 +146,7 @@ def case_name(case: Case, taken: set[str]) -> str:
         WRONG_PASSWORD: "_with_wrong_password",
         INVALID_QUERY: "_with_invalid_query",
         NOT_ACCEPTABLE: "_asking_for_xml",
+        DUPLICATE: f"_with_duplicate_{case.subject or 'value'}",
     }.get(case.kind, "")
     if case.kind == NOT_ALLOWED:
         slug = "_".join(case.endpoint.static_segments + [a.name for a in case.endpoint.arguments])

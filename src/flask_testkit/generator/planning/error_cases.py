@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..cases import (
+    DUPLICATE,
     EMPTY_BODY,
     FORBIDDEN,
     FORM_REJECTED,
@@ -21,7 +22,7 @@ from ..cases import (
     Request,
     Setup,
 )
-from ..code import Code
+from ..code import Code, snake
 from .case_requests import request_for
 from .declared_schemas import invalid_query
 from .schemas import BodySpec
@@ -117,8 +118,28 @@ class ErrorCases:
                 )
                 if not same:
                     self._keep_if_refused(plan, invalid, probed=True)
+        if endpoint.method == "POST" and succeeded and isinstance(base.request.body, dict):
+            self._duplicate(plan, base)
         if endpoint.method == "GET" and succeeded and not plan.has_error:
             self._not_acceptable(plan, base)
+
+    def _duplicate(self, plan: EndpointPlan, base: Case) -> None:
+        """The guide's duplicate: a row that already holds a unique value the body sends."""
+        assert base.outcome is not None and isinstance(base.request.body, dict)
+        body = base.request.body
+        for model, column, value in base.outcome.inserted_unique:
+            sent = [
+                key
+                for key, given in body.items()
+                if snake(str(key)) == column and type(given) in (str, int) and given == value
+            ]
+            if not sent:
+                continue
+            existing = Setup(f"existing_{snake(model)}", f"{model}Factory", model, {column: value})
+            case = _clone(base, DUPLICATE, setups=[*base.setups, existing])
+            case.subject = column
+            self._keep_if_refused(plan, case)
+            return
 
     def _not_acceptable(self, plan: EndpointPlan, base: Case) -> None:
         """Content negotiation: kept only when the app refuses a non-JSON Accept with 406."""

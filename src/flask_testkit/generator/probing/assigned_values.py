@@ -116,3 +116,34 @@ def models_of(rows: list[Any]) -> list[type[Any]]:
         if type(row) not in seen:
             seen.append(type(row))
     return seen
+
+
+def unique_values(rows: list[Any]) -> list[tuple[str, str, Any]]:
+    """(model, attribute, value) for each single-column unique key of rows, but the primary key."""
+    found = []
+    for row in rows:
+        try:
+            mapper: Mapper[Any] = sa.inspect(type(row))
+        except sa.exc.NoInspectionAvailable:
+            continue
+        unique = {c for table in mapper.tables for c in _unique_columns(table)}
+        for prop in mapper.column_attrs:
+            if any(c in unique for c in prop.columns):
+                try:
+                    value = getattr(row, prop.key)
+                except Exception:  # the row was deleted or its session closed by the app
+                    continue
+                if value is not None:
+                    found.append((type(row).__name__, prop.key, value))
+    return found
+
+
+def _unique_columns(table: Any) -> set[Any]:
+    columns = {c for c in table.columns if c.unique and not c.primary_key}
+    for constraint in table.constraints:
+        if isinstance(constraint, sa.UniqueConstraint) and len(constraint.columns) == 1:
+            columns |= set(constraint.columns)
+    for index in table.indexes:
+        if index.unique and len(index.columns) == 1:
+            columns |= set(index.columns)
+    return columns

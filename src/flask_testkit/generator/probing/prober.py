@@ -16,7 +16,13 @@ from flask_testkit.data_guard import Refused
 from ..cases import Case, Outcome, Request
 from ..code import Code
 from ..planning.values import TEST_PASSWORD, python_value
-from .assigned_values import assigned_values, differing_paths, models_of, recorded_inserts
+from .assigned_values import (
+    assigned_values,
+    differing_paths,
+    models_of,
+    recorded_inserts,
+    unique_values,
+)
 from .sandbox import NetworkBlocked, ProbeTimeout, guarded
 
 
@@ -124,6 +130,7 @@ class Prober:
         with recorded_inserts() as inserted:
             self._send(client, case.request, url, body, headers, outcome)
         outcome.volatile |= assigned_values(inserted)
+        outcome.inserted_unique = unique_values(inserted)
         if outcome.status in (200, 202, 204) and case.request.method == "DELETE":
             outcome.row_gone = _deleted(case, names, session)
         return outcome, models_of(inserted + _made_rows(names, case))
