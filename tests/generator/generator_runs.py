@@ -110,6 +110,13 @@ class GeneratedSuite:
         return (self.root / relative).read_text()
 
 
+def source_of_test(module: str, name: str) -> tuple[str, str]:
+    """The decorators above a generated test, and the test itself (def line and body)."""
+    before, found, after = module.partition(f"def {name}(")
+    assert found, f"{name} is not in the module"
+    return before.rsplit("\n\n\n", 1)[-1], found + after.split("\n\n\n")[0]
+
+
 def outcome_counts(output: str) -> dict[str, int]:
     """pytest's final tally, e.g. {"passed": 12, "xfailed": 1}."""
     tallies = [

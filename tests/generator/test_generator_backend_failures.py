@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from generator_runs import SAMPLES, GeneratedSuite, sample_suite
+from generator_runs import SAMPLES, GeneratedSuite, sample_suite, source_of_test
 
 from flask_testkit.generator.verifying.dropping import with_markers
 from flask_testkit.generator.verifying.history import Seen, backend_failure
@@ -143,14 +143,13 @@ def test_tests_are_marked_only_on_the_database_where_the_app_fails(
         return
     assert re.search(r"the app fails on PostgreSQL only, .*: [1-9]", summary)
     badges = clubhouse.read("tests/integration/test_badges_api.py")
-    created = badges.index("def test_create_returns_created")
-    assert MARKER in flat(badges[:created].rsplit("\n\n\n", 1)[-1])
+    assert MARKER in flat(source_of_test(badges, "test_create_returns_created")[0])
     members = clubhouse.read("tests/integration/test_members_api.py")
     assert "Member.password_hash gets a value of" in members
     assert MARKER in flat(members)
     # It fails everywhere, so it has a strict xfail for every database; PostgreSQL's comes
     # right above the def, where pytest looks first.
-    block = flat(members.split("def test_my_badge")[0].rsplit("\n\n\n", 1)[-1])
+    block = flat(source_of_test(members, "test_my_badge_does_not_fail")[0])
     assert "raises=AttributeError,strict=True" in block
     assert block.index(MARKER) > block.index("raises=AttributeError")
     assert clubhouse.outcomes.get("xfailed", 0) >= 2

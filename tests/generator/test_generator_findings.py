@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from generator_runs import GeneratedSuite, run_pytest, sample_suite
+from generator_runs import GeneratedSuite, run_pytest, sample_suite, source_of_test
 
 
 @pytest.fixture(scope="module")
@@ -136,8 +136,7 @@ def test_a_unique_value_the_body_sends_gets_the_duplicate_case(
     # The guide's duplicate-email test: the row exists first, then the same body again.
     taskapi = sample_suite("jwt_api_app", tmp_path_factory)
     tests = taskapi.read("tests/integration/test_auth_api.py")
-    test = tests.split("def test_register_with_duplicate_email_returns_conflict(")[1]
-    test = test.split("\n\n\n")[0]
+    _, test = source_of_test(tests, "test_register_with_duplicate_email_returns_conflict")
     assert 'UserFactory(email="new.user@example.com")' in test
     assert "assert response.status_code == 409" in test
 
@@ -147,6 +146,6 @@ def test_an_app_that_crashes_on_a_duplicate_gets_a_strict_xfail(
 ) -> None:
     pantry = sample_suite("alchemical_app", tmp_path_factory)
     tests = pantry.read("tests/integration/test_pantry_api.py")
-    marked = tests.split("def test_add_item_with_duplicate_name_does_not_fail(")[0]
-    assert "raises=IntegrityError" in marked.rsplit("\n\n\n", 1)[-1]
+    marked, _ = source_of_test(tests, "test_add_item_with_duplicate_name_does_not_fail")
+    assert "raises=IntegrityError" in marked
     assert pantry.tests.returncode == 0, pantry.tests.stdout[-2000:]

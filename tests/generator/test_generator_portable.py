@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from generator_runs import GeneratedSuite, sample_suite
+from generator_runs import GeneratedSuite, sample_suite, source_of_test
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +78,6 @@ def test_a_key_is_matched_to_its_own_row_not_one_with_the_same_number(
 ) -> None:
     # Both rows have key 1 in a new database; on PostgreSQL, sequences make them differ.
     source = stores.read("tests/integration/test_stores_api.py")
-    test = source[source.index("def test_get_store_member_returns_ok") :].split("\n\n\n")[0]
+    _, test = source_of_test(source, "test_get_store_member_returns_ok")
     assert 'assert body["id"] == user_model.id' in test
     assert "store_model.id\n" not in test.split("response = ")[1]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from generator_runs import run_init, run_pytest
+from generator_runs import run_init, run_pytest, source_of_test
 
 REFERENCE_APP = Path(__file__).parents[2] / "examples" / "userapi"
 
@@ -87,8 +87,7 @@ def test_at_least_90_percent_of_endpoints_have_a_happy_path_and_an_error_case(
 def test_the_guides_duplicate_email_case_is_written(reference: ReferenceRun) -> None:
     # The guide's test_create_user_duplicate_email: a user with the email first, then a 409.
     tests = (reference.root / "tests_generated" / "integration" / "test_users_api.py").read_text()
-    test = tests.split("def test_create_user_with_duplicate_email_returns_conflict(")[1]
-    test = test.split("\n\n\n")[0]
+    _, test = source_of_test(tests, "test_create_user_with_duplicate_email_returns_conflict")
     assert 'UserFactory(email="new.user@example.com")' in test
     assert '"email": "new.user@example.com"' in test
     assert "assert response.status_code == 409" in test
