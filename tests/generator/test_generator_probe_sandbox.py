@@ -239,7 +239,7 @@ def test_files_the_app_writes_as_it_starts_stay_out_of_its_tree_in_the_suite_too
     assert "wrote into the project" not in run.init.stdout
     conftest = run.read("tests/conftest.py")
     assert 'os.environ.setdefault("WIDGETS_LOG_PATH", os.path.join(RUN_FILES,' in conftest
-    assert "def working_directory(tmp_path, monkeypatch):" in conftest
+    assert "def working_directory(monkeypatch):" in conftest
     assert run.ruff_problems() == ""
 
 

@@ -100,8 +100,8 @@ def setup_lines(target: AppTarget, refused: list[str], earlier: list[str]) -> li
         lines.append(f"{BUILD_FILES_LINE}: {keys}")
     if target.cwd_writes:
         lines.append(
-            f"built in the run's own folder, each test run in its tmp_path: the app writes "
-            f"{target.cwd_writes[0]} relative to the working directory"
+            f"built and run in the run's own folder: the app writes {target.cwd_writes[0]} "
+            "relative to the working directory"
         )
     if refused:
         lines.append("connections refused while probing: " + ", ".join(dict.fromkeys(refused)))

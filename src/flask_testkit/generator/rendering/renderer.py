@@ -119,7 +119,7 @@ class Renderer:
             "build_files": [
                 (file.key, file.name, file.is_folder) for file in self.target.build_files
             ],
-            "cwd_example": self.target.cwd_writes[0] if self.target.cwd_writes else None,
+            "cwd_example": _shown_path(next(iter(self.target.cwd_writes), "")) or None,
             "late_import": late_import,
             "run_folder": bool(self.target.build_files or self.target.cwd_writes),
         }
@@ -221,6 +221,12 @@ _HELPERS = {
     "lite": ("isolated_lite_database", "testing_lite_database"),
     "alchemical": ("isolated_alchemical", "testing_alchemical"),
 }
+
+
+def _shown_path(relative: str) -> str:
+    """A written file as a comment names it: its top folder (`whooshee/`), or the file itself."""
+    top, _, rest = relative.partition("/")
+    return f"{top}/" if rest else top
 
 
 def _extension_key(scan: ModelScan | None) -> str:

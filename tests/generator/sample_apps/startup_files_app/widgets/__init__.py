@@ -2,7 +2,7 @@
 
 - its log, at a path from the environment, beside its code by default;
 - a marker file relative to the working directory, as it starts;
-- a search index relative to the working directory, on a request.
+- a search index relative to the working directory, made as it starts, written on a request.
 """
 
 from __future__ import annotations
@@ -29,20 +29,20 @@ def create_app() -> Flask:
     app.logger.warning("widgets starting")
     os.makedirs("var", exist_ok=True)
     Path("var", "started").write_text("yes")
+    # Made as it starts, written to on requests: the same relative path, later.
+    os.makedirs(app.config["WIDGETS_INDEX"], exist_ok=True)
 
     @app.get("/widgets")
     def search() -> dict[str, list[str]]:
-        index = Path(app.config["WIDGETS_INDEX"])
-        return {"widgets": sorted(p.name for p in index.iterdir()) if index.is_dir() else []}
+        # The folder it made as it started, by the same relative path.
+        return {"widgets": sorted(p.name for p in Path(app.config["WIDGETS_INDEX"]).iterdir())}
 
     @app.post("/widgets")
     def add() -> tuple[dict[str, str], int]:
         name = str((request.get_json(silent=True) or {}).get("name") or "")
         if not name.isidentifier():
             abort(400)
-        index = Path(app.config["WIDGETS_INDEX"])
-        index.mkdir(exist_ok=True)
-        (index / name).write_text(name)
+        (Path(app.config["WIDGETS_INDEX"]) / name).write_text(name)
         return {"name": name}, 201
 
     return app
