@@ -166,7 +166,7 @@ SAMPLES = {
     "portable_app": ('workshop:create_app({"TESTING": True})', "6/8", 24),
     "lite_app": ('reading_list:create_app("testing")', "4/5", 14),
     "alchemical_app": ("pantry:create_app()", "3/4", 9),
-    "token_basic_app": ("tokenapi:create_app('testing')", "3/3", 12),
+    "token_basic_app": ("tokenapi:create_app('testing')", "4/4", 14),
     "short_columns_app": ("clubhouse:create_app('testing')", "3/5", 14),
 }
 _generated: dict[str, GeneratedSuite] = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from generator_runs import GeneratedSuite, sample_suite
+from generator_runs import GeneratedSuite, sample_suite, source_of_test
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def test_protected_endpoints_get_a_happy_path_with_the_token(suite: GeneratedSui
     tests = suite.read("tests/integration/test_tokenapi_api.py")
     assert 'response = client.get("/api/me", headers=auth_headers)' in tests
     assert "def test_me_without_credentials_returns_unauthorized(client):" in tests
-    assert "Endpoints: 3/3 with a happy path and an error case" in suite.init.stdout
+    assert "Endpoints: 4/4 with a happy path and an error case" in suite.init.stdout
 
 
 def test_the_token_endpoint_is_tested_with_and_without_credentials(suite: GeneratedSuite) -> None:
@@ -31,3 +31,12 @@ def test_the_token_endpoint_is_tested_with_and_without_credentials(suite: Genera
     assert "def test_new_token_returns_ok(client, login_headers):" in tests
     assert "def test_new_token_without_credentials_returns_unauthorized(client):" in tests
     assert suite.tests.returncode == 0, suite.tests.stdout[-2000:]
+
+
+def test_a_literal_id_that_is_the_signed_in_users_key_is_written_as_that_key(
+    suite: GeneratedSuite,
+) -> None:
+    # 1 is the signed-in user's key in a new database only; elsewhere it is someone else.
+    tests = suite.read("tests/integration/test_tokenapi_api.py")
+    _, test = source_of_test(tests, "test_add_friend_returns_no_content")
+    assert 'client.post(f"/api/me/friends/{user.id}", headers=auth_headers)' in test

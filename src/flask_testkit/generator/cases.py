@@ -107,6 +107,8 @@ class Case:
     model_hint: str | None = None
     comment: str = ""  # why a literal in the request means what the test says
     subject: str = ""  # what the case is about, for its name: the duplicated column
+    # The path values the URL was built from, by argument; an argument not here is a literal.
+    paths: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_error_case(self) -> bool:

@@ -9,8 +9,9 @@ from ..code import string
 from ..reading.routes import Endpoint, rule_tokens
 
 # Values for arguments no row stands behind; routing accepts them, and no id is made up.
+INTEGER_LITERAL = "1"
 _LITERALS = {
-    "IntegerConverter": "1",
+    "IntegerConverter": INTEGER_LITERAL,
     "FloatConverter": "1.5",
     "PathConverter": "example/path",
     "UUIDConverter": "7c1e1f52-3b47-4d0e-9d7e-0a3f1a2b3c4d",

@@ -14,7 +14,7 @@ from ..reading.model_lookup import ModelLookup
 from ..reading.models import ModelScan
 from ..reading.routes import Endpoint
 from .auth import AuthSpec, credentials, login_candidates
-from .case_requests import request_for
+from .case_requests import INTEGER_LITERAL, request_for
 from .error_cases import BODY_METHODS, ErrorCases
 from .payloads import body_for, referenced_objects
 from .row_setups import RowSetups
@@ -87,7 +87,7 @@ class Planner(ErrorCases):
             ):
                 unauthenticated = unauthenticated or case
             if outcome.succeeded and not self._to_login(outcome, endpoint):
-                happy = case
+                happy = self._keyed_literals(case)
                 break
             if outcome.server_error and crashed is None:
                 crashed = case
@@ -104,6 +104,39 @@ class Planner(ErrorCases):
         if base is not None:
             self._error_cases(plan, base, unauthenticated)
         return plan
+
+    def _keyed_literals(self, case: Case) -> Case:
+        """The case, with a literal id in its URL that is a row's key written as that key.
+
+        `/me/following/1` succeeds because the signed-in user happens to be row 1 in a new
+        database; on another database, or after other rows, 1 is someone else or no one.
+        """
+        outcome = case.outcome
+        assert outcome is not None
+        endpoint = case.endpoint
+        literal = int(INTEGER_LITERAL)
+        for argument in endpoint.arguments:
+            if argument.converter != "IntegerConverter" or argument.name in case.paths:
+                continue
+            for var, values in outcome.row_values.items():
+                key = outcome.row_keys.get(var, "id")
+                if values.get(key) != literal or type(values.get(key)) is not int:
+                    continue
+                paths = {**case.paths, argument.name: "{" + f"{var}.{key}" + "}"}
+                request = case.request
+                keyed = Case(
+                    endpoint,
+                    case.kind,
+                    request_for(endpoint, paths, request.auth, request.body, request.body_kind),
+                    case.setups,
+                    model_hint=case.model_hint,
+                    paths=paths,
+                )
+                keyed.request.query = request.query
+                again = self._probe(keyed).outcome
+                if again is not None and again.succeeded:
+                    return keyed
+        return case
 
     def _to_login(self, outcome: Outcome, endpoint: Endpoint) -> bool:
         location = outcome.location or ""
@@ -156,7 +189,7 @@ class Planner(ErrorCases):
                     continue
                 seen.add(key)
                 hint = next((snake(m.name) for m in reversed(arg_models.values()) if m), None)
-                yield Case(endpoint, HAPPY, request, setups, model_hint=hint)
+                yield Case(endpoint, HAPPY, request, setups, model_hint=hint, paths=paths)
 
     def _known_values(self, endpoint: Endpoint) -> list[dict[str, str]]:
         """Path values the view itself knows: keys of the dicts it reads, e.g. a lookup table."""

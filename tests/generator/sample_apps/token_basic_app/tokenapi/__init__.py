@@ -79,6 +79,13 @@ def create_app(config_name="default"):
     def me():
         return jsonify(g.user.as_dict())
 
+    # An argument whose name says nothing of its model: the user with that key.
+    @app.post("/api/me/friends/<int:member>")
+    @token_required
+    def add_friend(member):
+        db.session.get(User, member) or abort(404)
+        return "", 204
+
     @app.get("/api/notes/<int:note_id>")
     @token_required
     def get_note(note_id):
