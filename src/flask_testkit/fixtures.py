@@ -23,7 +23,7 @@ from flask_testkit.lite_database import (
     start_extension_database,
 )
 from flask_testkit.loading import configured_app, settings_of
-from flask_testkit.queries import query_assertion
+from flask_testkit.queries import n_plus_one_assertion, query_assertion
 from flask_testkit.session_database import active_engines
 from flask_testkit.sqlalchemy_extensions import engines_of
 
@@ -134,9 +134,16 @@ def assert_max_queries(app: Flask) -> Callable[[int], Any]:
     return query_assertion(_engines_of(app), exact=False)
 
 
+@pytest.fixture
+def assert_no_n_plus_one(app: Flask) -> Callable[..., Any]:
+    """Context manager: fail when one statement runs more than twice with other parameters."""
+    return n_plus_one_assertion(_engines_of(app))
+
+
 __all__ = [
     "app",
     "assert_max_queries",
+    "assert_no_n_plus_one",
     "assert_num_queries",
     "client",
     "db_session",

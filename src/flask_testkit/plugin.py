@@ -13,6 +13,7 @@ from flask_testkit.fixtures import (  # noqa: F401  (fixtures are registered by 
     _flask_testkit_isolation,
     app,
     assert_max_queries,
+    assert_no_n_plus_one,
     assert_num_queries,
     client,
     db_session,
