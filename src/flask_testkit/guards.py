@@ -30,10 +30,12 @@ def first_word(statement: str) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def kind(statement: str) -> str:
-    """What a statement does to the transaction: read, dml, other, savepoint or end."""
+    """What a statement does to the transaction: read, dml, other, begin, savepoint or end."""
     # "other" is DDL, SET, locking reads...; "end" is COMMIT, ROLLBACK or PREPARE TRANSACTION.
     # Cached: an app sends the same few statements over and over, and this runs for each.
     word = first_word(statement)
+    if word == "BEGIN" or (word == "START" and re.search(r"\bTRANSACTION\b", statement, re.I)):
+        return "begin"
     if word in ("SAVEPOINT", "RELEASE"):
         return "savepoint"
     if word == "ROLLBACK" and re.search(r"\bTO\b", statement, re.IGNORECASE):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.pool import StaticPool
 
 from flask_testkit import guards
+from flask_testkit.savepoints import NO_OP
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -37,14 +38,14 @@ class GuardedCursor:
         result = self._stack.run(
             owner, statement, lambda: self._cursor.execute(statement, *args, **kwargs)
         )
-        return self if result is self._cursor else result
+        return self if result is self._cursor or result is NO_OP else result
 
     def executemany(self, statement: str, *args: Any, **kwargs: Any) -> Any:
         owner, self.owner = self.owner, None
         result = self._stack.run(
             owner, statement, lambda: self._cursor.executemany(statement, *args, **kwargs)
         )
-        return self if result is self._cursor else result
+        return self if result is self._cursor or result is NO_OP else result
 
     def fetchone(self) -> Any:
         with self._stack.lock:

@@ -19,6 +19,9 @@ from flask_testkit import guards
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+# What `run` gives back for a statement it did not send.
+NO_OP = object()
+
 
 @dataclass(eq=False)
 class _Savepoint:
@@ -90,6 +93,10 @@ class SavepointStack:
                 self._unseen_overlap = ""
             key = id(owner) if owner is not None else 0
             statement_kind = guards.kind(statement)
+            if statement_kind == "begin":
+                # The test's transaction is open already, and the app's own is the savepoint its
+                # connection gets: a BEGIN of its own (SQLite's savepoint recipe) changes nothing.
+                return NO_OP
             if statement_kind == "end":
                 message = guards.sql_transaction_end(statement)
                 self._report(message)

@@ -170,15 +170,44 @@ def test_the_recipe_keeps_working_on_the_test_copy(app):
 """
 
 
+RECIPE_ISOLATED_TEST = (
+    """
+import pytest
+
+pytestmark = pytest.mark.flask_db
+"""
+    + RECIPE_TEST
+    + """
+
+def test_zz_the_rows_were_rolled_back(app):
+    with app.app_context():
+        url = db.engine.url
+        if url.database in (None, "", ":memory:"):  # one connection holds it: the next test's
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(Author)) == 0
+            return
+    # From a connection of its own, outside any test's transaction.
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM author")).scalar() == 0
+    engine.dispose()
+"""
+)
+
+
 @pytest.mark.skipif(ON_POSTGRES, reason="the pysqlite savepoint recipe is for SQLite")
+@pytest.mark.parametrize("isolated", [False, True], ids=["as-written", "isolated"])
 def test_the_pysqlite_savepoint_recipe_is_kept(
-    project: pytest.Pytester, configured: Configured, monkeypatch: pytest.MonkeyPatch
+    project: pytest.Pytester,
+    configured: Configured,
+    monkeypatch: pytest.MonkeyPatch,
+    isolated: bool,
 ) -> None:
-    # Not isolated (a conftest app, no marker): the recipe's own BEGIN runs as the app wrote it.
+    # Not isolated, the recipe's own BEGIN runs as the app wrote it; isolated, the test's
+    # transaction is already open and that BEGIN changes nothing, and every row is rolled back.
     monkeypatch.setenv("SQLITE_RECIPE", "1")
     before = configured.snapshot()
     project.makeconftest(GUIDE_CONFTEST)
-    project.makepyfile(test_recipe=RECIPE_TEST)
-    project.runpytest_inprocess("-p", "no:randomly").assert_outcomes(passed=1)
+    project.makepyfile(test_recipe=RECIPE_ISOLATED_TEST if isolated else RECIPE_TEST)
+    project.runpytest_inprocess("-p", "no:randomly").assert_outcomes(passed=2 if isolated else 1)
     assert configured.snapshot() == before
     assert gone(configured.test_url)
