@@ -127,7 +127,7 @@ def app_in_use(config: pytest.Config, flask_app: Any, fixture: Any) -> str:
             where = _relative(config, Path(inspect.getfile(fixture)))
         except (TypeError, OSError):
             where = "conftest.py"
-        origin = f"decided by conftest.py: the app fixture in {where}"
+        origin = f"decided by your own app fixture, in {where}"
     name = getattr(flask_app, "name", type(flask_app).__name__)
     try:
         databases = databases_of(flask_app)

@@ -217,7 +217,7 @@ def app():
     ]
     assert "other" not in result.stdout.str()
     assert summary(result) == [
-        "flask-testkit: the tests got app 'mine' (decided by conftest.py: the app fixture in "
+        "flask-testkit: the tests got app 'mine' (decided by your own app fixture, in "
         "conftest.py) on "
         f"sqlite:///{project.path / 'mine.db'} (the app's configured database itself)"
     ]
