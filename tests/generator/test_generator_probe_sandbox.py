@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from app_runs import AppRun, init_sample, run_suite
+from generator_runs import run_init
 
 from flask_testkit.generator.probing.probe_database import allowed_database_address
 from flask_testkit.generator.probing.sandbox import (
@@ -301,3 +302,37 @@ def test_an_app_that_makes_its_tables_as_it_is_imported_never_makes_its_database
     assert (_hashes(root, "tests"), _folders(root, "tests")) == before
     conftest = (root / "tests" / "conftest.py").read_text()
     assert 'with apps_on_test_database(default_url="sqlite://"):\n    from inbox import' in conftest
+
+
+SLOW_APP = """
+import time
+
+from flask import Flask
+
+app = Flask(__name__)
+_warm = []
+
+
+@app.get("/slow-once")
+def slow_once():
+    if not _warm:  # a first request that loads something slow, as a language model does
+        time.sleep(1.0)
+        _warm.append(True)
+    return {"warm": True}
+
+
+@app.get("/always-slow")
+def always_slow():
+    time.sleep(3.0)  # longer than the one retry gets, too
+    return {"done": True}
+"""
+
+
+def test_a_request_slow_only_the_first_time_is_tested(tmp_path: Path) -> None:
+    (tmp_path / "slow.py").write_text(SLOW_APP)
+    init = run_init(tmp_path, "--app", "slow:app", "--probe-timeout", "0.5", suffix="slow")
+    assert init.returncode == 0, init.stderr
+    assert "GET /always-slow: the request did not finish within the time limit" in init.stdout
+    assert "GET /slow-once: the request did not finish" not in init.stdout
+    tests = (tmp_path / "tests" / "integration" / "test_slow_api.py").read_text()
+    assert 'client.get("/slow-once")' in tests

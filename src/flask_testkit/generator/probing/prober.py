@@ -25,6 +25,9 @@ from .assigned_values import (
 )
 from .sandbox import NetworkBlocked, ProbeTimeout, guarded
 
+# How much longer the one retry of a request that ran out of time may take.
+_FIRST_CALL_FACTOR = 5
+
 
 class Prober:
     """Sends cases to the app, each in its own rolled-back transaction."""
@@ -67,6 +70,11 @@ class Prober:
         """Probe one case; never raises for what the app does."""
         self.count += 1
         outcome, made = self._once(case, [])
+        if outcome.timed_out:
+            # A first request often loads something slow (a language model, a template cache)
+            # once, and a cut-short load starts over: one more try, given longer to finish.
+            self.count += 1
+            outcome, made = self._once(case, [], timeout=self.timeout * _FIRST_CALL_FACTOR)
         if outcome.json is None or not 200 <= outcome.status < 300:
             return outcome  # an error's body rarely holds a row; its values are checked as seen
         # Again, after rows of the same models were made first: what the database numbers or
@@ -79,16 +87,18 @@ class Prober:
             outcome.rerun = again
         return outcome
 
-    def _once(self, case: Case, earlier: list[type[Any]]) -> tuple[Outcome, list[type[Any]]]:
+    def _once(
+        self, case: Case, earlier: list[type[Any]], timeout: float | None = None
+    ) -> tuple[Outcome, list[type[Any]]]:
         self._handled = None
         with self.isolated() as session, self.guard() as refused:
-            result = self._run(case, session, earlier)
+            result = self._run(case, session, earlier, timeout or self.timeout)
         if refused.targets:
             self.touched.setdefault(case.endpoint.label, []).extend(refused.targets)
         return result
 
     def _run(
-        self, case: Case, session: Any, earlier: list[type[Any]]
+        self, case: Case, session: Any, earlier: list[type[Any]], timeout: float
     ) -> tuple[Outcome, list[type[Any]]]:
         names = self.namespace()
         client: Any = self.app.test_client()
@@ -128,7 +138,7 @@ class Prober:
             outcome.status = -1
             return outcome, []
         with recorded_inserts() as inserted:
-            self._send(client, case.request, url, body, headers, outcome)
+            self._send(client, case.request, url, body, headers, outcome, timeout)
         outcome.volatile |= assigned_values(inserted)
         outcome.inserted_unique = unique_values(inserted)
         if outcome.status in (200, 202, 204) and case.request.method == "DELETE":
@@ -143,6 +153,7 @@ class Prober:
         body: Any,
         headers: dict[str, str],
         outcome: Outcome,
+        timeout: float,
     ) -> None:
         options: dict[str, Any] = {
             "method": request.method,
@@ -152,7 +163,7 @@ class Prober:
             options["query_string"] = request.query
         if body is not None:
             options["json" if request.body_kind == "json" else "data"] = body
-        with guarded(self.timeout) as report:
+        with guarded(timeout) as report:
             try:
                 response = client.open(url, **options)
             except (NetworkBlocked, ProbeTimeout) as error:
