@@ -91,3 +91,9 @@ def test_the_guides_duplicate_email_case_is_written(reference: ReferenceRun) -> 
     assert 'UserFactory(email="new.user@example.com")' in test
     assert '"email": "new.user@example.com"' in test
     assert "assert response.status_code == 409" in test
+
+
+def test_a_create_checks_the_row_is_in_the_database(reference: ReferenceRun) -> None:
+    tests = (reference.root / "tests_generated" / "integration" / "test_users_api.py").read_text()
+    _, test = source_of_test(tests, "test_create_user_returns_created")
+    assert 'db_session.scalar(select(User).filter_by(email=payload["email"])) is not None' in test

@@ -82,6 +82,8 @@ class Outcome:
     rerun: Outcome | None = None  # the same case after other rows were made first
     # (model, column, value) of each unique column of the rows the request inserted.
     inserted_unique: list[tuple[str, str, Any]] = field(default_factory=list)
+    # (model, column values) of each row the request inserted.
+    inserted_rows: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     @property
     def server_error(self) -> bool:

@@ -147,3 +147,21 @@ def _unique_columns(table: Any) -> set[Any]:
         if index.unique and len(index.columns) == 1:
             columns |= set(index.columns)
     return columns
+
+
+def inserted_rows(rows: list[Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(model, column values) of each row, as it was inserted."""
+    found = []
+    for row in rows:
+        try:
+            mapper: Mapper[Any] = sa.inspect(type(row))
+        except sa.exc.NoInspectionAvailable:
+            continue
+        values = {}
+        for prop in mapper.column_attrs:
+            try:
+                values[prop.key] = getattr(row, prop.key)
+            except Exception:  # the row was deleted or its session closed by the app
+                continue
+        found.append((type(row).__name__, values))
+    return found

@@ -19,6 +19,7 @@ from ..planning.values import TEST_PASSWORD, python_value
 from .assigned_values import (
     assigned_values,
     differing_paths,
+    inserted_rows,
     models_of,
     recorded_inserts,
     unique_values,
@@ -141,6 +142,7 @@ class Prober:
             self._send(client, case.request, url, body, headers, outcome, timeout)
         outcome.volatile |= assigned_values(inserted)
         outcome.inserted_unique = unique_values(inserted)
+        outcome.inserted_rows = inserted_rows(inserted)
         if outcome.status in (200, 202, 204) and case.request.method == "DELETE":
             outcome.row_gone = _deleted(case, names, session)
         return outcome, models_of(inserted + _made_rows(names, case))

@@ -87,8 +87,10 @@ _PEP_249 = ("IntegrityError", "DataError", "OperationalError", "ProgrammingError
 class AssertionWriter:
     """Writes one case's assertions and remembers the imports they need."""
 
-    def __init__(self) -> None:
+    def __init__(self, models: frozenset[str] = frozenset()) -> None:
         self.imports: set[tuple[str, str | None]] = set()
+        # The models a test can import and look up through its rolled-back db_session.
+        self.models = models
 
     def xfail_marker(self, case: Case) -> str | None:
         """The strict xfail marker for a case where the app fails, naming the exception."""
@@ -144,11 +146,39 @@ class AssertionWriter:
         elif outcome.mimetype == "text/html":
             lines.append('assert response.mimetype == "text/html"')
             lines += self._html_lines(case)
+        if self.models and case.kind == HAPPY and payload and outcome.succeeded:
+            lines += self._stored_lines(case, payload)
         if outcome.row_gone and case.kind == HAPPY and case.setups:
             setup = case.setups[-1]
             self.imports.add(("__models__", setup.model))
             lines.append(f"assert db_session.get({setup.model}, {setup.var}_id) is None")
         return lines
+
+    def _stored_lines(self, case: Case, payload: str) -> list[str]:
+        """The row a POST made, found in the database by the values its body sent."""
+        outcome = case.outcome
+        body = case.request.body
+        if outcome is None or case.request.method != "POST" or not isinstance(body, dict):
+            return []
+        for model, values in outcome.inserted_rows:
+            if model not in self.models:
+                continue
+            sent = [
+                key
+                for key, value in body.items()
+                if type(value) in (str, int)
+                and snake(str(key)) in values
+                and values[snake(str(key))] == value
+            ]
+            if sent:
+                # A unique column names the row best; any other sent value still finds it.
+                unique = {c for m, c, _ in outcome.inserted_unique if m == model}
+                key = next((k for k in sent if snake(str(k)) in unique), sent[0])
+                self.imports.add(("__models__", model))
+                self.imports.add(("sqlalchemy", "select"))
+                query = f"select({model}).filter_by({snake(str(key))}={payload}[{string(key)}])"
+                return [f"assert db_session.scalar({query}) is not None"]
+        return []
 
     def _json_lines(self, case: Case, body: Any, payload: str | None) -> list[str]:
         outcome = case.outcome

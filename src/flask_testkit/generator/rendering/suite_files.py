@@ -47,7 +47,7 @@ def integration_files(
     model_modules = {m.name: m.cls.__module__ for m in scan.models} if scan else {}
     files = {}
     for group, members in sorted(groups.items()):
-        writer = AssertionWriter()
+        writer = AssertionWriter(frozenset(model_modules))
         taken: set[str] = set()
         functions, factories, models, password = [], set(), set(), False
 
