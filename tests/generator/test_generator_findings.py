@@ -149,3 +149,9 @@ def test_an_app_that_crashes_on_a_duplicate_gets_a_strict_xfail(
     marked, _ = source_of_test(tests, "test_add_item_with_duplicate_name_does_not_fail")
     assert "raises=IntegrityError" in marked
     assert pantry.tests.returncode == 0, pantry.tests.stdout[-2000:]
+
+
+def test_an_html_page_is_checked_by_its_title(journal: GeneratedSuite) -> None:
+    tests = journal.read("tests/integration/test_auth_api.py")
+    assert 'assert "<title>Log in</title>" in response.get_data(as_text=True)' in tests
+    assert journal.tests.returncode == 0, journal.tests.stdout[-2000:]

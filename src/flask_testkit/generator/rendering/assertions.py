@@ -84,6 +84,10 @@ def portable_exception(exc_type: type[BaseException]) -> type[BaseException]:
 _PEP_249 = ("IntegrityError", "DataError", "OperationalError", "ProgrammingError", "DatabaseError")
 
 
+# A page's own title, on one line as templates mostly write it.
+_TITLE = re.compile(r"<title>([^<\n]{1,80})</title>", re.IGNORECASE)
+
+
 class AssertionWriter:
     """Writes one case's assertions and remembers the imports they need."""
 
@@ -240,12 +244,21 @@ class AssertionWriter:
         return lines[:4]
 
     def _html_lines(self, case: Case) -> list[str]:
-        text = case.outcome.text if case.outcome else ""
+        outcome = case.outcome
+        text = outcome.text if outcome else ""
         for var, key, value in _created_fields(case):
             if isinstance(value, str) and len(value) >= 4 and str(escape(value)) in text:
                 self.imports.add(("markupsafe", "escape"))
                 return [f"assert escape({var}.{key}) in response.get_data(as_text=True)"]
-        return []
+        # Otherwise the page's title says which page it is, unless it shows a row's values.
+        title = _TITLE.search(text)
+        if outcome is None or outcome.status != 200 or title is None:
+            return []
+        shown = title.group(0)
+        words = title.group(1).strip()
+        if not words or len(shown) > 100 or not is_stable(words, outcome.volatile):
+            return []
+        return [f"assert {string(shown)} in response.get_data(as_text=True)"]
 
 
 def _created_fields(case: Case) -> Iterator[tuple[str, str, Any]]:
