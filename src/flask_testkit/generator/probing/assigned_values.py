@@ -1,4 +1,4 @@
-"""Values the database assigns (keys, sequences, timestamps, server defaults), found two ways."""
+"""Values the database assigns (keys, sequences, timestamps), and the rows a request made."""
 
 from __future__ import annotations
 
@@ -121,37 +121,22 @@ def models_of(rows: list[Any]) -> list[type[Any]]:
 def unique_values(rows: list[Any]) -> list[tuple[str, str, Any]]:
     """(model, attribute, value) for each single-column unique key of rows, but the primary key."""
     found = []
-    for row in rows:
-        try:
-            mapper: Mapper[Any] = sa.inspect(type(row))
-        except sa.exc.NoInspectionAvailable:
-            continue
+    for row, mapper, values in _mapped_rows(rows):
         unique = {c for table in mapper.tables for c in _unique_columns(table)}
         for prop in mapper.column_attrs:
-            if any(c in unique for c in prop.columns):
-                try:
-                    value = getattr(row, prop.key)
-                except Exception:  # the row was deleted or its session closed by the app
-                    continue
-                if value is not None:
-                    found.append((type(row).__name__, prop.key, value))
+            value = values.get(prop.key)
+            if value is not None and any(c in unique for c in prop.columns):
+                found.append((type(row).__name__, prop.key, value))
     return found
-
-
-def _unique_columns(table: Any) -> set[Any]:
-    columns = {c for c in table.columns if c.unique and not c.primary_key}
-    for constraint in table.constraints:
-        if isinstance(constraint, sa.UniqueConstraint) and len(constraint.columns) == 1:
-            columns |= set(constraint.columns)
-    for index in table.indexes:
-        if index.unique and len(index.columns) == 1:
-            columns |= set(index.columns)
-    return columns
 
 
 def inserted_rows(rows: list[Any]) -> list[tuple[str, dict[str, Any]]]:
     """(model, column values) of each row, as it was inserted."""
-    found = []
+    return [(type(row).__name__, values) for row, _, values in _mapped_rows(rows)]
+
+
+def _mapped_rows(rows: list[Any]) -> Iterator[tuple[Any, Mapper[Any], dict[str, Any]]]:
+    """Each mapped row with its mapper and the column values it can still give."""
     for row in rows:
         try:
             mapper: Mapper[Any] = sa.inspect(type(row))
@@ -163,5 +148,15 @@ def inserted_rows(rows: list[Any]) -> list[tuple[str, dict[str, Any]]]:
                 values[prop.key] = getattr(row, prop.key)
             except Exception:  # the row was deleted or its session closed by the app
                 continue
-        found.append((type(row).__name__, values))
-    return found
+        yield row, mapper, values
+
+
+def _unique_columns(table: Any) -> set[Any]:
+    columns = {c for c in table.columns if c.unique and not c.primary_key}
+    for constraint in table.constraints:
+        if isinstance(constraint, sa.UniqueConstraint) and len(constraint.columns) == 1:
+            columns |= set(constraint.columns)
+    for index in table.indexes:
+        if index.unique and len(index.columns) == 1:
+            columns |= set(index.columns)
+    return columns
