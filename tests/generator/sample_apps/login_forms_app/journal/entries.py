@@ -26,6 +26,12 @@ def index():
     return render_template("entries.html", entries=entries)
 
 
+# Public: the page's title names the entry's author, a row the test's factory makes for it.
+@bp.get("/<int:entry_id>")
+def show(entry_id: int):
+    return render_template("entry.html", entry=db.get_or_404(Entry, entry_id))
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
