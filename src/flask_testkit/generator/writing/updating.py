@@ -143,6 +143,12 @@ def merge_file(existing: str, generated: str, skip: frozenset[str] = frozenset()
         default=_docstring_end(old),
     )
     head, tail = old_lines[:head_end], old_lines[head_end:]
+    import_nodes = [n for n in new.body if isinstance(n, ast.Import | ast.ImportFrom)]
+    every_name_missing = imports == [_import_source(n, list(n.names)) for n in import_nodes]
+    if imports and every_name_missing and head_end == _docstring_end(old):
+        # Nothing of it imported yet: the generated block as it is, sections and blank lines kept.
+        start, end = import_nodes[0].lineno - 1, import_nodes[-1].end_lineno or 0
+        imports = lines[start:end]
     if imports and head and head_end == _docstring_end(old):
         imports.insert(0, "")  # a blank line between the docstring and the first import
     merged = "\n".join(head + imports + tail).strip("\n")
