@@ -103,8 +103,7 @@ class QueryLog:
                     f"      N+1: the same statement with {distinct} different parameters; "
                     "load them in one query (selectinload, joinedload, IN)"
                 )
-        lines.append("In order:")
-        lines += [f"  {n}. {query.sql}" for n, query in enumerate(self.queries, 1)]
+        lines += ["In order:", self.listing()]
         return "\n".join(lines)
 
     def listing(self) -> str:

@@ -86,8 +86,8 @@ def test_each_connection_has_its_own_transaction(inner, source: str) -> None:
     inner.run(HEADER + source).assert_outcomes(passed=2)
 
 
-def test_connections_that_truly_overlap_are_named_in_the_failure(inner) -> None:
-    source = """
+# One connection rolls back around the session's commit, on the one connection of the test.
+OVERLAP = """
 def test_scenario(db_session):
     first = db.engine.connect()
     first.execute(sa.insert(User).values(email="a@example.com"))
@@ -95,9 +95,12 @@ def test_scenario(db_session):
     db_session.commit()
     first.rollback()
     first.close()
-    # A real database still holds b@example.com here; this read would see it gone.
-    db_session.scalar(sa.select(sa.func.count()).select_from(User))
 """
+
+
+def test_connections_that_truly_overlap_are_named_in_the_failure(inner) -> None:
+    # A real database still holds b@example.com here; this read would see it gone.
+    source = OVERLAP + "    db_session.scalar(sa.select(sa.func.count()).select_from(User))\n"
     result = inner.run(HEADER + source)
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(["flask-testkit: two connections of the test overlap: *"])
@@ -106,16 +109,7 @@ def test_scenario(db_session):
 def test_an_overlap_nothing_reads_after_is_no_failure(inner) -> None:
     # The test's own session closed as the test ends, after the app's session committed inside
     # it: no statement can tell this from a real database, so nothing is reported.
-    source = """
-def test_scenario(db_session):
-    first = db.engine.connect()
-    first.execute(sa.insert(User).values(email="a@example.com"))
-    db_session.add(User(email="b@example.com"))
-    db_session.commit()
-    first.rollback()
-    first.close()
-"""
-    inner.run(HEADER + source).assert_outcomes(passed=2)
+    inner.run(HEADER + OVERLAP).assert_outcomes(passed=2)
 
 
 DEFERRED_SCHEMA = """

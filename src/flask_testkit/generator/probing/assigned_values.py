@@ -118,21 +118,28 @@ def models_of(rows: list[Any]) -> list[type[Any]]:
     return seen
 
 
-def unique_values(rows: list[Any]) -> list[tuple[str, str, Any]]:
-    """(model, attribute, value) for each single-column unique key of rows, but the primary key."""
-    found = []
+def inserted_rows(rows: list[Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(model, column values) of each row, as it was inserted."""
+    return row_facts(rows)[0]
+
+
+def row_facts(
+    rows: list[Any],
+) -> tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str, Any]]]:
+    """(model, column values) of each row, and (model, attribute, value) of its unique keys.
+
+    A unique key here is a single-column one other than the primary key. One walk gives both.
+    """
+    values_of, unique_of = [], []
     for row, mapper, values in _mapped_rows(rows):
+        model = type(row).__name__
+        values_of.append((model, values))
         unique = {c for table in mapper.tables for c in _unique_columns(table)}
         for prop in mapper.column_attrs:
             value = values.get(prop.key)
             if value is not None and any(c in unique for c in prop.columns):
-                found.append((type(row).__name__, prop.key, value))
-    return found
-
-
-def inserted_rows(rows: list[Any]) -> list[tuple[str, dict[str, Any]]]:
-    """(model, column values) of each row, as it was inserted."""
-    return [(type(row).__name__, values) for row, _, values in _mapped_rows(rows)]
+                unique_of.append((model, prop.key, value))
+    return values_of, unique_of
 
 
 def _mapped_rows(rows: list[Any]) -> Iterator[tuple[Any, Mapper[Any], dict[str, Any]]]:

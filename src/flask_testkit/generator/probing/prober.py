@@ -22,7 +22,7 @@ from .assigned_values import (
     inserted_rows,
     models_of,
     recorded_inserts,
-    unique_values,
+    row_facts,
 )
 from .sandbox import NetworkBlocked, ProbeTimeout, guarded
 
@@ -147,8 +147,7 @@ class Prober:
         with recorded_inserts() as inserted:
             self._send(client, case.request, url, body, headers, outcome, timeout)
         outcome.volatile |= assigned_values(inserted)
-        outcome.inserted_unique = unique_values(inserted)
-        outcome.inserted_rows = inserted_rows(inserted)
+        outcome.inserted_rows, outcome.inserted_unique = row_facts(inserted)
         if outcome.status in (200, 202, 204) and case.request.method == "DELETE":
             outcome.row_gone = _deleted(case, names, session)
         return outcome, models_of(inserted + _made_rows(names, case))

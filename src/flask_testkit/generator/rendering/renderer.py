@@ -154,6 +154,10 @@ class Renderer:
         builds_in_fixture = self.target.is_factory or late_import is not None
         context["guarded_imports"] = guarded and not builds_in_fixture
         context["guard_build"] = guarded and builds_in_fixture
+        managers = ["pytest.MonkeyPatch.context() as patch"] if context["cwd_example"] else []
+        if context["guard_build"]:
+            managers.append('apps_on_test_database(default_url="sqlite://")')
+        context["build_managers"] = ", ".join(managers)
         if self.app_folder is not None:
             imports.add("sys")
             imports.add("pathlib", "Path")
