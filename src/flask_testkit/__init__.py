@@ -11,6 +11,7 @@ if TYPE_CHECKING:
         testing_database,
     )
     from flask_testkit.data_guard import blocked_databases
+    from flask_testkit.data_scopes import scoped_data
     from flask_testkit.isolation import isolated_engines
     from flask_testkit.lite_database import (
         isolated_alchemical,
@@ -31,6 +32,7 @@ __all__ = [
     "isolated_engines",
     "isolated_lite_database",
     "isolated_session",
+    "scoped_data",
     "testing_alchemical",
     "testing_database",
     "testing_engine",
@@ -47,6 +49,7 @@ _LAZY = {
     "isolated_lite_database": "flask_testkit.lite_database",
     "testing_alchemical": "flask_testkit.lite_database",
     "testing_lite_database": "flask_testkit.lite_database",
+    "scoped_data": "flask_testkit.data_scopes",
     "isolated_session": "flask_testkit.session_database",
     "testing_engine": "flask_testkit.session_database",
 }

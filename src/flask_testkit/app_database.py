@@ -217,11 +217,11 @@ def isolated_database(db: Any) -> Iterator[scoped_session[Any]]:
 
 
 @contextmanager
-def isolated_app(app: Flask, db: Any) -> Iterator[None]:
+def isolated_app(app: Flask, db: Any, *, level: str | None = None) -> Iterator[None]:
     """Roll back everything the app writes to any of its binds inside the block."""
     engines = app_engines(app, db).values()
     _remove_current_session(app, db)
-    with isolated_engines(engines):
+    with isolated_engines(engines, level=level):
         try:
             yield
         finally:

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from flask_testkit.app_database import (
-    app_engines,
     isolated_app,
     isolated_database,
     require_sqlalchemy,
     sqlalchemy_of,
     testing_database,
 )
-from flask_testkit.isolation import isolated_engines
+from flask_testkit.data_scopes import check_no_open_block, database_of
+from flask_testkit.isolation import isolated_engines, scope_active
 from flask_testkit.lite_database import (
     active_extension,
     isolated_extension,
@@ -25,7 +25,6 @@ from flask_testkit.lite_database import (
 from flask_testkit.loading import configured_app, settings_of
 from flask_testkit.queries import n_plus_one_assertion, query_assertion
 from flask_testkit.session_database import active_engines
-from flask_testkit.sqlalchemy_extensions import engines_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -93,33 +92,29 @@ def _flask_testkit_isolation(request: pytest.FixtureRequest) -> Iterator[None]:
     """Roll back the database after every test on the plugin's app, or that opted in."""
     # A suite with an `app` fixture of its own is left as it was without the plugin, unless it
     # asks (marker or ini key): installing the plugin must not change how its tests behave.
-    if not wants_isolation(request):
+    # Rows of a scope (scoped_data) are there for every test in it: each one gets a level.
+    if not wants_isolation(request) and not scope_active():
         yield
         return
+    check_no_open_block()
     flask_app: Flask = request.getfixturevalue("app")
     extension = active_extension(flask_app)
     if extension is not None:
-        with isolated_extension(flask_app, extension):
+        with isolated_extension(flask_app, extension, level="test"):
             yield
         return
     db = sqlalchemy_of(flask_app)
     if db is not None:
-        with isolated_app(flask_app, db):
+        with isolated_app(flask_app, db, level="test"):
             yield
         return
     # A plain SQLAlchemy app: the engines its session factory was bound to by testing_engine().
-    with isolated_engines(active_engines()):
+    with isolated_engines(active_engines(), level="test"):
         yield
 
 
 def _engines_of(app: Flask) -> Callable[[], list[Any]]:
-    def engines() -> list[Any]:
-        extension = active_extension(app)
-        if extension is not None:
-            return list(engines_of(app, extension).values())
-        return list(app_engines(app, require_sqlalchemy(app, "Query assertions")).values())
-
-    return engines
+    return lambda: database_of(app, "Query assertions")[1]
 
 
 @pytest.fixture

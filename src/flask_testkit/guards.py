@@ -112,3 +112,27 @@ def overlap(detail: str) -> str:
         "savepoints nest, so one cannot be undone without the other: end the first transaction "
         f"before the second writes, or mark the test {TRANSACTION_MARK}."
     )
+
+
+def inside_scope(transaction: bool) -> str:
+    """The refusal for a test whose marker cannot hold inside rows of a scope."""
+    what = "transaction=True" if transaction else "reset_sequences=True"
+    why = (
+        "would commit the rows of the scope's fixture (scoped_data) for real"
+        if transaction
+        else "would restart the sequences that the rows of the scope's fixture (scoped_data) "
+        "took their keys from"
+    )
+    return (
+        f"@pytest.mark.flask_db({what}) {why}: move the test out of that fixture's scope "
+        "(another module or class), or make the rows it needs in the test itself."
+    )
+
+
+def scope_inside_test() -> str:
+    """The refusal for scoped_data() first reached while a test runs."""
+    return (
+        "a fixture's scoped_data() was set up while a test was running (getfixturevalue?): its "
+        "rows would be undone with the test's. Request the fixture as an argument of the test "
+        "or of a fixture, so that it is set up before the test begins."
+    )

@@ -167,11 +167,11 @@ def _close_sessions(db: Any) -> None:
 
 
 @contextmanager
-def isolated_extension(app: Flask, db: Any) -> Iterator[None]:
+def isolated_extension(app: Flask, db: Any, *, level: str | None = None) -> Iterator[None]:
     """Roll back everything a Lite or Alchemical app writes to any of its engines in the block."""
     engines = engines_of(app, db).values()
     _close_sessions(db)
-    with isolated_engines(engines):
+    with isolated_engines(engines, level=level):
         try:
             yield
         finally:

@@ -31,6 +31,18 @@ class _Savepoint:
     writers: set[int] = field(default_factory=set)
 
 
+@dataclass(eq=False)
+class Level:
+    """A savepoint of the isolation's own that a test (or an inner scope) rolls back to."""
+
+    kind: str
+    savepoint: _Savepoint
+    # What the connections outside the level had going when it began, restored when it ends.
+    begun: set[int]
+    aborted: set[int]
+    wrote: bool
+
+
 class SavepointStack:
     """Savepoints for the transactions of every connection on one DBAPI connection."""
 
@@ -51,6 +63,7 @@ class SavepointStack:
         self._begun: set[int] = set()
         self._unseen_overlap = ""
         self._aborted: set[int] = set()
+        self._levels: list[Level] = []
         self._names = itertools.count(1)
         self.lock = threading.RLock()
         self.wrote = False
@@ -146,6 +159,39 @@ class SavepointStack:
             return
         if key:
             self._aborted.add(key)
+
+    # -- levels: a scope's rows stay, each test inside it rolls back to them ---------------------
+
+    def push_level(self, kind: str) -> Level:
+        """Open a level above everything on the connection now; `kind` is "test" or "scope"."""
+        with self.lock:
+            # Its owner is no connection's: no connection's commit or rollback can end it.
+            savepoint = _Savepoint(object(), f"flask_testkit_level_{next(self._names)}")
+            self._execute(f"SAVEPOINT {savepoint.name}")
+            self._open.append(savepoint)
+            level = Level(kind, savepoint, set(self._begun), set(self._aborted), self.wrote)
+            self._levels.append(level)
+            self.wrote = False
+            return level
+
+    def innermost_level(self) -> str | None:
+        """The kind of the newest level still open, or None."""
+        with self.lock:
+            return self._levels[-1].kind if self._levels else None
+
+    def pop_level(self, level: Level) -> None:
+        """Undo everything since the level began, and carry on where it began."""
+        with self.lock:
+            self._levels.remove(level)
+            index = self._open.index(level.savepoint)
+            self._execute(f"ROLLBACK TO SAVEPOINT {level.savepoint.name}")
+            self._execute(f"RELEASE SAVEPOINT {level.savepoint.name}")
+            # The database dropped every savepoint opened inside the level with it.
+            del self._open[index:]
+            self._begun, self._aborted = level.begun, level.aborted
+            self.wrote = level.wrote
+            self._unseen_overlap = ""
+            self._release_finished()
 
     # -- bookkeeping --------------------------------------------------------------------------
 
