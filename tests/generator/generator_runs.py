@@ -168,6 +168,7 @@ SAMPLES = {
     "alchemical_app": ("pantry:create_app()", "3/4", 9),
     "token_basic_app": ("tokenapi:create_app('testing')", "4/4", 14),
     "short_columns_app": ("clubhouse:create_app('testing')", "3/5", 14),
+    "stored_password_app": ("testdesk:create_app('testing')", "5/5", 18),
 }
 _generated: dict[str, GeneratedSuite] = {}
 

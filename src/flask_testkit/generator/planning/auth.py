@@ -83,13 +83,22 @@ def user_model_of(app: Flask, scan: ModelScan | None) -> ModelInfo | None:
     """The model that stands for users: it takes a password, or is Flask-Login's user."""
     if scan is None:
         return None
-    with_password = [m for m in scan.models if m.password_setter]
+    with_password = [m for m in scan.models if m.password_setter or m.constructor_password]
     if with_password:
         return with_password[0]
     mixin = [m for m in scan.models if hasattr(m.cls, "get_id") and hasattr(m.cls, "is_active")]
     if mixin:
         return mixin[0]
-    return next((m for m in scan.models if m.name.lower() in ("user", "account")), None)
+    named = [m for m in scan.models if _user_like_name(m.name)]
+    # A user model stores a password, as a hash or as it was given: the first one that does.
+    stored = [m for m in named if any(is_password_name(c.key) for c in m.columns)]
+    return next(iter(stored or named), None)
+
+
+def _user_like_name(name: str) -> bool:
+    """`User`, `Users`, `UserModel`, `AppUser`, `Account`..., not `UserRole` or `Username`."""
+    lowered = name.lower().removesuffix("model").removesuffix("s")
+    return lowered.endswith(("user", "account", "member"))
 
 
 def login_candidates(endpoints: list[Endpoint]) -> list[Endpoint]:

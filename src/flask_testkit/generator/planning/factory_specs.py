@@ -59,10 +59,14 @@ def build_factory_specs(scan: ModelScan, app: Flask) -> list[FactorySpec]:
 def _spec(model: ModelInfo, factory_names: dict[type[Any], str], app: Flask) -> FactorySpec:
     spec = FactorySpec(model)
     spec.password_attribute = _stored_password_attribute(model)
-    if spec.password_attribute is None and model.password_setter is None:
+    if model.constructor_password is not None:
+        # The constructor hashes what it is given: it gets the plain password to sign in with.
+        spec.declarations.append((model.constructor_password, "TEST_PASSWORD"))
+    elif spec.password_attribute is None and model.password_setter is None:
         found = _hashing_function(model, app)
         if found is not None:
             spec.password_attribute, spec.password_function = found
+    plain = _plain_password_column(model, spec)
     handled_relations: set[str] = set()
     for column in model.columns:
         if column.primary_key and column.foreign_model is None:
@@ -78,6 +82,9 @@ def _spec(model: ModelInfo, factory_names: dict[type[Any], str], app: Flask) -> 
         if column.key == spec.password_attribute:
             spec.declarations.append((column.key, f"factory.LazyFunction({spec.password_helper})"))
             continue
+        if column is plain:
+            spec.declarations.append((column.key, "TEST_PASSWORD"))
+            continue
         if column.foreign_model is not None:
             _foreign_key(spec, model, column, factory_names, handled_relations)
             continue
@@ -89,6 +96,10 @@ def _spec(model: ModelInfo, factory_names: dict[type[Any], str], app: Flask) -> 
         spec.declarations.append((column.key, source))
         spec.imports |= imports
         spec.columns[column.key] = column
+    if model.constructor_arguments is not None:
+        # A constructor of the model's own refuses what it does not name.
+        taken = set(model.constructor_arguments)
+        spec.declarations = [d for d in spec.declarations if d[0] in taken]
     if model.password_setter and spec.password_attribute is None:
         spec.skipped.append("password: set TEST_PASSWORD by hand; the model's setter needs more")
     return spec
@@ -155,6 +166,21 @@ def _stored_password_attribute(model: ModelInfo) -> str | None:
         value = getattr(instance, column.key, None)
         if isinstance(value, str) and value and value != TEST_PASSWORD:
             return column.key
+    return None
+
+
+_PLAIN_PASSWORD = re.compile(r"^(user_)?(password|passwd|pwd)$")
+
+
+def _plain_password_column(model: ModelInfo, spec: FactorySpec) -> ColumnInfo | None:
+    """A `password` column the app compares as stored: it holds TEST_PASSWORD itself."""
+    if spec.password_attribute is not None or model.password_setter or model.constructor_password:
+        return None
+    for column in model.columns:
+        length = getattr(column.sa_type, "length", None)
+        fits = length is None or length >= len(TEST_PASSWORD)
+        if _PLAIN_PASSWORD.match(column.key.lower()) and column_kind(column) == "string" and fits:
+            return column
     return None
 
 

@@ -53,6 +53,10 @@ class ModelInfo:
     relations: dict[str, type[Any]] = field(default_factory=dict)
     fk_to_relation: dict[str, str] = field(default_factory=dict)
     inline_args: tuple[str, ...] = ()
+    # A constructor argument that takes the plain password (the constructor hashes it).
+    constructor_password: str | None = None
+    # The only arguments the model's own constructor takes (None: any column, as keywords).
+    constructor_arguments: tuple[str, ...] | None = None
     password_setter: str | None = None
 
     @property
@@ -213,6 +217,8 @@ def _model_info(mapper: Mapper[Any], by_table: dict[str, type[Any]]) -> ModelInf
                 info.fk_to_relation.setdefault(key, relation.key)
     info.inline_args = _positional_parameters(mapper.class_)
     info.password_setter = _password_setter(mapper.class_)
+    info.constructor_password = _constructor_password(mapper.class_, info)
+    info.constructor_arguments = _constructor_arguments(mapper.class_)
     return info
 
 
@@ -224,12 +230,20 @@ def _single_unique(column: sa.Column[Any]) -> bool:
     return any(index.unique and list(index.columns) == [column] for index in table.indexes)
 
 
-def _positional_parameters(cls: type[Any]) -> tuple[str, ...]:
+def _own_init(cls: type[Any]) -> Any:
+    """The model's own `__init__` (or a base class's), not SQLAlchemy's keyword constructor."""
     init = cls.__dict__.get("__init__") or next(
         (klass.__dict__["__init__"] for klass in cls.__mro__[1:] if "__init__" in klass.__dict__),
         None,
     )
     if init is None or getattr(init, "__name__", "") == "_declarative_constructor":
+        return None
+    return init
+
+
+def _positional_parameters(cls: type[Any]) -> tuple[str, ...]:
+    init = _own_init(cls)
+    if init is None:
         return ()
     try:
         parameters = list(inspect.signature(init).parameters.values())[1:]
@@ -244,12 +258,42 @@ def _positional_parameters(cls: type[Any]) -> tuple[str, ...]:
 
 def _password_setter(cls: type[Any]) -> str | None:
     """How the model takes a plain password: a `password` property setter or set_password()."""
+    from sqlalchemy.ext.hybrid import hybrid_property
+
     prop = inspect.getattr_static(cls, "password", None)
-    if isinstance(prop, property) and prop.fset is not None:
+    if isinstance(prop, property | hybrid_property) and prop.fset is not None:
         return "property"
     if callable(getattr(cls, "set_password", None)):
         return "set_password"
     return None
+
+
+def _constructor_arguments(cls: type[Any]) -> tuple[str, ...] | None:
+    """The names a constructor of the model's own takes, unless it also takes **kwargs."""
+    init = _own_init(cls)
+    if init is None:
+        return None
+    try:
+        parameters = list(inspect.signature(init).parameters.values())[1:]
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind is p.VAR_KEYWORD for p in parameters):
+        return None
+    return tuple(p.name for p in parameters if p.kind is not p.VAR_POSITIONAL)
+
+
+def _constructor_password(cls: type[Any], info: ModelInfo) -> str | None:
+    """The constructor's password argument, when no column of that name stores it as given."""
+    init = _own_init(cls)
+    if init is None:
+        return None
+    try:
+        parameters = list(inspect.signature(init).parameters.values())[1:]
+    except (TypeError, ValueError):
+        return None
+    columns = {column.key for column in info.columns}
+    named = (p.name for p in parameters if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD))
+    return next((n for n in named if "password" in n.lower() and n not in columns), None)
 
 
 def _in_dependency_order(models: list[ModelInfo]) -> list[ModelInfo]:
