@@ -169,6 +169,7 @@ SAMPLES = {
     "token_basic_app": ("tokenapi:create_app('testing')", "4/4", 14),
     "short_columns_app": ("clubhouse:create_app('testing')", "3/5", 14),
     "stored_password_app": ("testdesk:create_app('testing')", "5/5", 18),
+    "register_hash_app": ("bookmarks:create_app('testing')", "4/4", 14),
 }
 _generated: dict[str, GeneratedSuite] = {}
 

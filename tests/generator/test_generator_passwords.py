@@ -1,4 +1,7 @@
-"""User models that keep a password in other ways than `set_password()`: each signs in."""
+"""User models that keep a password in other ways than `set_password()`: each signs in.
+
+Also an app that hashes in its register view: its users are registered through that endpoint.
+"""
 
 from __future__ import annotations
 
@@ -130,3 +133,21 @@ def test_a_plain_password_column_signs_in_for_a_token(suite: GeneratedSuite) -> 
     tests = suite.read("tests/integration/test_testdesk_api.py")
     assert 'client.get("/tickets", headers=auth_headers)' in tests
     assert suite.tests.returncode == 0, suite.tests.stdout[-2000:]
+
+
+@pytest.fixture(scope="module")
+def registered(tmp_path_factory: pytest.TempPathFactory) -> GeneratedSuite:
+    """A JWT API whose register view hashes the password, which the model stores as given."""
+    return sample_suite("register_hash_app", tmp_path_factory)
+
+
+def test_users_are_registered_through_the_apps_own_endpoint(registered: GeneratedSuite) -> None:
+    conftest = registered.read("tests/conftest.py")
+    assert "def user(client, db_session):" in conftest
+    assert '"/auth/register", json={"email": values.email, "password": TEST_PASSWORD}' in conftest
+    assert "select(User).filter_by(email=values.email)" in conftest
+    tests = registered.read("tests/integration/test_bookmarks_api.py")
+    assert "def test_login_returns_ok(client, user):" in tests
+    assert 'client.get("/bookmarks", headers=auth_headers)' in tests
+    assert "Endpoints: 4/4 with a happy path and an error case" in registered.init.stdout
+    assert registered.tests.returncode == 0, registered.tests.stdout[-2000:]

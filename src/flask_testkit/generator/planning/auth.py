@@ -40,6 +40,11 @@ class AuthSpec:
     session_key: str = ""  # where the app's own login view keeps the signed-in user
     # A token endpoint behind HTTP Basic: the user column sent as the username to get a token.
     login_identity: str = ""
+    # Users made through the app's own register endpoint, which stores the password its way:
+    # the body it takes, and the column that finds the new row again.
+    register: Endpoint | None = None
+    register_body: dict[str, Any] = field(default_factory=dict)
+    register_lookup: str = ""
 
     @property
     def user_factory(self) -> str:
@@ -52,8 +57,15 @@ class AuthSpec:
 
         admin = who == "admin"
         kwargs = resolve(self.admin_kwargs or {}, names) if admin else {}
-        user = names[self.user_factory](**kwargs)
+        if self.register is not None:
+            from .registration import registered_user
+
+            user = registered_user(self, client, names, kwargs)
+        else:
+            user = names[self.user_factory](**kwargs)
         names["admin_user" if admin else "user"] = user
+        if who == "registered":  # the login endpoint's own request signs in
+            return client, {}
         if self.kind == "session":
             from flask_login import FlaskLoginClient  # type: ignore[import-untyped]
 
@@ -141,10 +153,15 @@ def detect_auth(
         setup = Setup("user", spec.user_factory, user_model.name)
         request = Request("POST", repr(endpoint.rule), login_body, "json")
         outcome = prober.run(Case(endpoint, "login", request, [setup]))
-        path = _token_path(outcome.json)
+        path = token_path(outcome.json)
         if outcome.status == 200 and path:
             spec.token_path = path
             return spec, notes
+        from .registration import through_register
+
+        registered = through_register(spec, endpoints, prober)
+        if registered is not None:
+            return registered, notes
     for endpoint in login_candidates(endpoints):
         behind_basic = _token_behind_basic(endpoint, user_model, prober, admin_kwargs, imports)
         if behind_basic is not None:
@@ -175,14 +192,14 @@ def credentials(fields: dict[str, Any], user: ModelInfo) -> dict[str, Any] | Non
     return body if has_password and len(body) >= 2 else None
 
 
-def _token_path(data: Any, path: list[str | int] | None = None) -> list[str | int] | None:
+def token_path(data: Any, path: list[str | int] | None = None) -> list[str | int] | None:
     path = path or []
     if isinstance(data, dict):
         for key, value in data.items():
             named = "token" in str(key).lower() and "refresh" not in str(key).lower()
             if named and isinstance(value, str) and len(value) > 10:
                 return [*path, key]
-            found = _token_path(value, [*path, key])
+            found = token_path(value, [*path, key])
             if found:
                 return found
     return None
@@ -240,7 +257,7 @@ def _token_behind_basic(
         prober.auth = AuthSpec("basic", user_model, identity=identity)
         request = Request(endpoint.method, string(endpoint.rule), auth="user")
         outcome = prober.run(Case(endpoint, "login", request))
-        path = _token_path(outcome.json)
+        path = token_path(outcome.json)
         if outcome.status in (200, 201) and path:
             spec = AuthSpec("bearer", user_model, endpoint, {}, path, admin_kwargs, imports)
             spec.login_identity = identity

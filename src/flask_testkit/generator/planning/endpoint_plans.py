@@ -160,9 +160,14 @@ class Planner(ErrorCases):
             return
         credentials = self._login_body(endpoint)
         if credentials is not None and self.auth is not None:
-            setup = Setup("user", self.auth.user_factory, self.auth.user_model.name)
             request = Request("POST", string(endpoint.rule), credentials.fields, credentials.kind)
-            yield Case(endpoint, HAPPY, request, [setup])
+            if self.auth.register is not None:
+                # Only a user the register endpoint made has a password the login view accepts.
+                request.auth = "registered"
+                yield Case(endpoint, HAPPY, request)
+            else:
+                setup = Setup("user", self.auth.user_factory, self.auth.user_model.name)
+                yield Case(endpoint, HAPPY, request, [setup])
         arg_models = self.lookup.argument_models(endpoint)
         collection = self.lookup.collection_model(endpoint)
         body, kind = None, "json"

@@ -67,7 +67,8 @@ def render_case(
             client = "auth_client" if request.auth == "user" else "admin_client"
         else:
             names = {"user": "auth_headers", "admin": "admin_headers", "login": "login_headers"}
-            credentials = names[request.auth]
+            # "registered": the `user` fixture alone, for the login endpoint's own request.
+            credentials = names.get(request.auth)
     if request.headers:
         extra = literal(request.headers)
         call_args.append(

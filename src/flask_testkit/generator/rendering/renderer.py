@@ -142,6 +142,13 @@ class Renderer:
                 context["login_path"] = string(auth.login.rule)
                 context["login_body"] = literal(auth.login_body)
                 context["token_access"] = "".join(f"[{literal(k)}]" for k in auth.token_path)
+                if auth.register is not None:
+                    model = auth.user_model
+                    imports.add(model.cls.__module__, model.name)
+                    imports.add("sqlalchemy", "select")
+                    context["register_path"] = string(auth.register.rule)
+                    context["register_body"] = literal(auth.register_body)
+                    context["admin_items"] = literal(auth.admin_kwargs or {})
             elif auth.kind == "basic":
                 imports.add("base64")
                 imports.add(self.factories_module, "TEST_PASSWORD")
