@@ -11,8 +11,10 @@ import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
+from flask import Flask
 from sqlalchemy.engine import make_url
 
 SAMPLE_APPS = Path(__file__).parent / "sample_apps"
@@ -214,3 +216,19 @@ def _wait_for(result: Path) -> GeneratedSuite:
         data["outcomes"],
         data["line_coverage"],
     )
+
+
+def imported_factories(app: Flask, module: str, folder: Path) -> ModuleType:
+    """The factories `init` writes for the models of a test module's own app, imported."""
+    from flask_testkit.generator.planning.factory_specs import build_factory_specs
+    from flask_testkit.generator.reading.app_loading import AppTarget
+    from flask_testkit.generator.reading.models import scan_models
+    from flask_testkit.generator.rendering.renderer import Renderer
+
+    scan = scan_models(app, folder)
+    assert scan is not None
+    target = AppTarget(module, module, "create_app", is_factory=True)
+    source = Renderer(target, "factories", scan).factories(build_factory_specs(scan, app))
+    factories = ModuleType(f"{module}_factories")
+    exec(source, factories.__dict__)
+    return factories

@@ -16,14 +16,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
-from generator_runs import GeneratedSuite, sample_suite
+from generator_runs import GeneratedSuite, imported_factories, sample_suite
 from sqlalchemy import ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from flask_testkit import isolated_database, testing_database
 from flask_testkit.generator.pipeline import Suite
-from flask_testkit.generator.planning.factory_specs import build_factory_specs
-from flask_testkit.generator.reading.app_loading import AppTarget
 from flask_testkit.generator.reading.models import scan_models
 from flask_testkit.generator.rendering.model_tests import (
     ModelCheck,
@@ -31,7 +29,6 @@ from flask_testkit.generator.rendering.model_tests import (
     render_check,
     untested_methods,
 )
-from flask_testkit.generator.rendering.renderer import Renderer
 from flask_testkit.generator.summary import summary
 
 db = SQLAlchemy()
@@ -132,13 +129,7 @@ def app() -> Iterator[Flask]:
 @pytest.fixture(scope="module")
 def factories(app: Flask) -> ModuleType:
     """The factories `init` writes for this module's models, imported."""
-    scan = scan_models(app, Path(__file__).parent)
-    assert scan is not None
-    target = AppTarget("members", __name__, "create_app", is_factory=True)
-    source = Renderer(target, "factories", scan).factories(build_factory_specs(scan, app))
-    module = ModuleType("member_factories")
-    exec(source, module.__dict__)
-    return module
+    return imported_factories(app, __name__, Path(__file__).parent)
 
 
 def collect(app: Flask, factories: ModuleType) -> dict[str, ModelCheck]:

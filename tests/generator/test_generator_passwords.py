@@ -12,17 +12,14 @@ from types import ModuleType
 import pytest
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
-from generator_runs import GeneratedSuite, sample_suite
+from generator_runs import GeneratedSuite, imported_factories, sample_suite
 from sqlalchemy.ext.hybrid import hybrid_property
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from flask_testkit import isolated_database, testing_database
 from flask_testkit.generator.planning.auth import user_model_of
-from flask_testkit.generator.planning.factory_specs import build_factory_specs
 from flask_testkit.generator.planning.values import TEST_PASSWORD
-from flask_testkit.generator.reading.app_loading import AppTarget
 from flask_testkit.generator.reading.models import scan_models
-from flask_testkit.generator.rendering.renderer import Renderer
 
 db = SQLAlchemy()
 
@@ -89,13 +86,7 @@ def app() -> Flask:
 @pytest.fixture(scope="module")
 def factories(app: Flask) -> ModuleType:
     """The factories init writes for the three models, imported."""
-    scan = scan_models(app, Path(__file__).parent)
-    assert scan is not None
-    target = AppTarget("passwords", __name__, "create_app", is_factory=True)
-    source = Renderer(target, "factories", scan).factories(build_factory_specs(scan, app))
-    module = ModuleType("password_factories")
-    exec(source, module.__dict__)
-    return module
+    return imported_factories(app, __name__, Path(__file__).parent)
 
 
 @pytest.mark.parametrize("model", ["HybridUser", "ConstructedUser", "PlainUser"])

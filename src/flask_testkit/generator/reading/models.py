@@ -268,29 +268,28 @@ def _password_setter(cls: type[Any]) -> str | None:
     return None
 
 
-def _constructor_arguments(cls: type[Any]) -> tuple[str, ...] | None:
-    """The names a constructor of the model's own takes, unless it also takes **kwargs."""
+def _init_parameters(cls: type[Any]) -> list[inspect.Parameter] | None:
+    """The parameters of the model's own constructor after `self`, or None without one."""
     init = _own_init(cls)
     if init is None:
         return None
     try:
-        parameters = list(inspect.signature(init).parameters.values())[1:]
+        return list(inspect.signature(init).parameters.values())[1:]
     except (TypeError, ValueError):
         return None
-    if any(p.kind is p.VAR_KEYWORD for p in parameters):
+
+
+def _constructor_arguments(cls: type[Any]) -> tuple[str, ...] | None:
+    """The names a constructor of the model's own takes, unless it also takes **kwargs."""
+    parameters = _init_parameters(cls)
+    if parameters is None or any(p.kind is p.VAR_KEYWORD for p in parameters):
         return None
     return tuple(p.name for p in parameters if p.kind is not p.VAR_POSITIONAL)
 
 
 def _constructor_password(cls: type[Any], info: ModelInfo) -> str | None:
     """The constructor's password argument, when no column of that name stores it as given."""
-    init = _own_init(cls)
-    if init is None:
-        return None
-    try:
-        parameters = list(inspect.signature(init).parameters.values())[1:]
-    except (TypeError, ValueError):
-        return None
+    parameters = _init_parameters(cls) or []
     columns = {column.key for column in info.columns}
     named = (p.name for p in parameters if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD))
     return next((n for n in named if "password" in n.lower() and n not in columns), None)
