@@ -13,6 +13,7 @@ import click
 
 from .errors import GeneratorError
 from .pipeline import Options, Suite, build_suite
+from .progress import Progress, progress_for
 from .reading.builds import BUILD_FILES_LINE
 from .rendering.renderer import tidy_written
 from .summary import pytest_command, shown_command, summary
@@ -42,17 +43,23 @@ def run_init(request: InitRequest) -> None:
     if request.force and request.update:
         raise click.UsageError("--force and --update do opposite things; pass one of them.")
     root = Path.cwd()
+    progress = progress_for()
     try:
         options = Options(
             app=request.app, out=Path(request.out), root=root, timeout=request.timeout
         )
         suite = build_suite(
-            options, force=request.force, update=request.update, dry_run=request.dry_run
+            options,
+            force=request.force,
+            update=request.update,
+            dry_run=request.dry_run,
+            progress=progress,
         )
         compose = _composer(suite, request.update)
         verification = None
         if request.verify:
-            verification = _verified(suite, compose, request)
+            progress.stage("verifying the suite")
+            verification = _verified(suite, compose, request, progress)
             suite.files = verification.generated
         files = compose(suite.files)
         if request.dry_run:
@@ -63,6 +70,7 @@ def run_init(request: InitRequest) -> None:
         # --update appends to the user's files and must leave their lines as they are, so only
         # files it creates are tidied; --force replaces whole files, after keeping a copy.
         tidied = [path for path in files if not request.update or not path.exists()]
+        progress.stage("writing")
         copies = write_atomically(files, keep_copies=request.force)
         tidy_written(tidied, root)
         copies = drop_unneeded_copies(copies)
@@ -83,11 +91,14 @@ def run_init(request: InitRequest) -> None:
 
 
 def _verified(
-    suite: Suite, compose: Callable[[dict[Path, str]], dict[Path, str]], request: InitRequest
+    suite: Suite,
+    compose: Callable[[dict[Path, str]], dict[Path, str]],
+    request: InitRequest,
+    progress: Progress,
 ) -> Verification:
     """The verification of the suite, or of its fallback files when the suite does not start."""
     try:
-        return verify(suite.files, compose, _project(suite, request), _progress)
+        return verify(suite.files, compose, _project(suite, request), progress.note)
     except SuiteDidNotRun as error:
         if not suite.fallback or suite.target is None:
             raise
@@ -96,8 +107,8 @@ def _verified(
         suite.files.update(suite.fallback)
         suite.setup = [line for line in suite.setup if not line.startswith(BUILD_FILES_LINE)]
         suite.setup.append(f"not set by the conftest, since the app failed with them set: {names}")
-        _progress(f"verifying again, without setting {names} ({error})")
-        return verify(suite.files, compose, _project(suite, request), _progress)
+        progress.note(f"verifying again, without setting {names} ({error})")
+        return verify(suite.files, compose, _project(suite, request), progress.note)
 
 
 def _composer(suite: Suite, update: bool) -> Callable[[dict[Path, str]], dict[Path, str]]:
@@ -119,12 +130,6 @@ def _project(suite: Suite, request: InitRequest) -> Project:
         update=request.update,
         app_refusals=suite.app_refusals,
     )
-
-
-def _progress(message: str) -> None:
-    # Only a person watching needs to know why nothing happens for a few seconds.
-    if sys.stderr.isatty():
-        click.echo(message, err=True)
 
 
 def _run_suite(command: list[str], cwd: Path) -> None:

@@ -30,6 +30,7 @@ from .probing.probe_database import (
 from .probing.prober import Prober
 from .probing.row_trials import Loader, app_refusals, settle_factories
 from .probing.sandbox import network_blocked
+from .progress import Progress
 from .reading.app_files import ScratchCopy, cwd_writes, empty_working_directory, scratch_copy
 from .reading.app_loading import AppTarget, load_app
 from .reading.app_packages import app_packages, service_functions
@@ -81,9 +82,15 @@ class Suite:
 
 
 def build_suite(
-    options: Options, force: bool = False, update: bool = False, dry_run: bool = False
+    options: Options,
+    force: bool = False,
+    update: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> Suite:
     """Everything `init` writes, as path -> source; the app runs in a copy, with no sockets."""
+    progress = progress or Progress()
+    progress.stage("reading the app")
     out = options.out if options.out.is_absolute() else (options.root / options.out).resolve()
     # The app is loaded and probed from a scratch copy of the project, so whatever it writes
     # (logs, instance/, uploads, bytecode) lands there; every socket but the test database's
@@ -97,7 +104,7 @@ def build_suite(
         # As `flask run` does: .flaskenv and .env (with python-dotenv), without overriding.
         load_dotenv()
         with empty_working_directory(copy):
-            suite = _build_suite(options, copy, reads, force, update, dry_run)
+            suite = _build_suite(options, copy, reads, force, update, dry_run, progress)
         target = suite.target
         assert target is not None
         suite.files = format_sources(suite.files, target.root)
@@ -113,6 +120,7 @@ def _build_suite(
     force: bool,
     update: bool,
     dry_run: bool,
+    progress: Progress,
 ) -> Suite:
     loaded_from = copy.copy
     app, target = load_app(options.app, loaded_from)
@@ -187,7 +195,11 @@ def _build_suite(
         notes += auth_notes
         prober.auth = auth
         planner = Planner(scan, prober, auth)
-        plans = [planner.plan(endpoint) for endpoint in endpoints]
+        with progress.steps("probing", len(endpoints), "endpoints") as advance:
+            plans = []
+            for endpoint in endpoints:
+                plans.append(planner.plan(endpoint))
+                advance()
         _add_not_allowed(planner, plans)
         leave_out_touched(plans, prober.touched)
         checks = collect_checks(scan, factories, isolated) if scan and factories else []
