@@ -101,13 +101,17 @@ class TemplateCopies:
         if keep and all(mark and mark.fingerprint == self.fingerprint for mark in marks):
             return [Provisioned(e.url, e, created=True, reused=True) for e in self.engines]
         try:
-            if not self._fill_templates(build, keep=keep):
-                return None
-            for engine, template, mark in zip(self.engines, self.templates, marks, strict=True):
+            for engine, mark in zip(self.engines, marks, strict=True):
                 engine.dispose()
                 if mark is not None:  # the plugin's, from this run's factory or a killed run
+                    # Dropped before the template is built: PostgreSQL checkpoints on DROP
+                    # DATABASE, which costs little before a build writes, and the other workers
+                    # drop theirs while the first one builds.
                     drop_database(engine.url)
                     forget_created(engine.url)
+            if not self._fill_templates(build, keep=keep):
+                return None
+            for engine, template in zip(self.engines, self.templates, strict=True):
                 copy_database(template, engine.url)
                 # A PostgreSQL comment is not copied with the database; SQLite's header is.
                 mark_created(engine.url, None)
