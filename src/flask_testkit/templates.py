@@ -4,7 +4,8 @@ The template is named after the un-suffixed test database: `app_test_template` b
 workers' `app_test_gw0`, `app_test_gw1`... (`test_template.db` for an SQLite file). The first
 worker in builds it, or, with --reuse-db, keeps the one of an earlier run while the schema's
 fingerprint matches; the others wait for it on a lock and copy it. The last worker out drops it,
-unless --reuse-db keeps it. Both carry the plugin's mark, like any database it creates.
+unless --reuse-db keeps it (a worker that starts after all the others have left builds it again).
+Template and copies carry the plugin's mark, like any database it creates.
 """
 
 from __future__ import annotations
