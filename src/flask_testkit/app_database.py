@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app, has_app_context
@@ -23,6 +24,7 @@ from flask_testkit.repointing import (
     test_databases_for_new_apps,
 )
 from flask_testkit.targets import choose
+from flask_testkit.templates import TemplateCopies, template_of, templates_apply
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -147,18 +149,44 @@ def testing_database(
         # Each in-memory engine is a database of its own, whatever its URL says.
         same = id(engine) if is_memory(engine.url) else engine.url.render_as_string(False)
         distinct.setdefault(same, engine)
-    main_url = ordered[0][1].url
+    main_key, main_url = ordered[0][0], ordered[0][1].url
     databases: list[Provisioned] = []
     reuse = active.reuse_db
+    copies: TemplateCopies | None = None
+    if templates_apply(rule.worker, urls.values()):
+        # Named after the un-suffixed test databases, which every worker derives alike.
+        shared = replace(rule, worker=None)
+        templates = {
+            key: template_of(shared.url_for(key, configured.get(key, e.url)))
+            for key, e in engines.items()
+        }
+        by_url = {urls[key]: template for key, template in templates.items()}
+        copies = TemplateCopies(
+            list(distinct.values()),
+            [by_url[engine.url] for engine in distinct.values()],
+            fingerprint,
+            reuse=reuse,
+            recreate=active.create_db,
+        )
     try:
-        for engine in distinct.values():
-            databases.append(_provision(engine, fingerprint, reuse, active.create_db))
-        if not all(database.reused for database in databases):
-            for n, database in enumerate(databases):
-                if database.reused:  # one bind's schema changed: build them all again
-                    databases[n] = _provision(database.engine, fingerprint, reuse, True)
-            with app.app_context():
-                _build_schema(app, db, migrate, main_url)
+        copied = None
+        if copies is not None:
+            for engine in distinct.values():
+                taken_over(engine.url)  # the copy replaces what the factory was given
+            copied = copies.provision(
+                lambda: _build_in(app, db, engines, templates, urls, migrate, main_key)
+            )
+        if copied is not None:
+            databases.extend(copied)
+        else:
+            for engine in distinct.values():
+                databases.append(_provision(engine, fingerprint, reuse, active.create_db))
+            if not all(database.reused for database in databases):
+                for n, database in enumerate(databases):
+                    if database.reused:  # one bind's schema changed: build them all again
+                        databases[n] = _provision(database.engine, fingerprint, reuse, True)
+                with app.app_context():
+                    _build_schema(app, db, migrate, main_url)
         for database in databases:
             schema_built(database, fingerprint, reuse=reuse)
         with test_databases_for_new_apps(rule):
@@ -168,8 +196,12 @@ def testing_database(
             db.session.remove()
         for engine in engines.values():
             engine.dispose()
-        for database in databases:
-            release(database, reuse=reuse)
+        try:
+            for database in databases:
+                release(database, reuse=reuse)
+        finally:
+            if copies is not None:
+                copies.finish()
 
 
 def _provision(engine: Engine, fingerprint: str, reuse: bool, recreate: bool) -> Provisioned:
@@ -180,6 +212,26 @@ def _provision(engine: Engine, fingerprint: str, reuse: bool, recreate: bool) ->
         return provision(engine.url, engine, fingerprint, reuse=reuse, recreate=recreate)
     except SQLAlchemyError as exc:
         raise unreachable(engine.url, exc) from exc
+
+
+def _build_in(
+    app: Flask,
+    db: Any,
+    engines: dict[str | None, Engine],
+    templates: dict[str | None, URL],
+    urls: dict[str | None, URL],
+    migrations: bool,
+    main_key: str | None,
+) -> None:
+    """Build the schema in the templates, then move the engines back to this worker's copies."""
+    _repoint(app, db, engines, templates)
+    try:
+        with app.app_context():
+            _build_schema(app, db, migrations, templates[main_key])
+    finally:
+        # Moving away disposes the pools on the templates: PostgreSQL copies no database that
+        # has a session connected.
+        _repoint(app, db, engines, urls)
 
 
 def _build_schema(app: Flask, db: Any, migrations: bool, main_url: URL) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -147,6 +148,37 @@ def drop_database(url: URL) -> None:
                 connection.execute(sa.text(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
         finally:
             engine.dispose()
+
+
+def copy_database(template: URL, url: URL) -> None:
+    """Create the database `url` as a copy of `template`, schema and rows, which must be idle."""
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        target = Path(url.database or "")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # The backup API takes what is still in the template's -wal file too; read-only, so that
+        # a missing template fails instead of being created empty.
+        source_uri = f"{Path(template.database or '').resolve().as_uri()}?mode=ro"
+        source = sqlite3.connect(source_uri, uri=True)
+        try:
+            copy = sqlite3.connect(target)
+            try:
+                source.backup(copy)
+            finally:
+                copy.close()
+        finally:
+            source.close()
+        return
+    if backend != "postgresql":
+        raise ValueError(f"cannot copy a {backend} database")
+    engine = server_engine(url)
+    try:
+        with engine.connect() as connection:
+            quote = engine.dialect.identifier_preparer.quote
+            name, original = quote(url.database or ""), quote(template.database or "")
+            connection.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE {original}")
+    finally:
+        engine.dispose()
 
 
 def table_names(engine: sa.Engine) -> set[str]:

@@ -49,12 +49,17 @@ def schema_fingerprint(metadatas: Iterable[sa.MetaData], migration_files: Iterab
                 f"default={getattr(default, 'arg', default)!r} "
                 f"fk={sorted(fk.target_fullname for fk in column.foreign_keys)}\n".encode()
             )
-        for constraint in sorted(table.constraints, key=lambda c: str(c.name)):
+        # Sorted by their whole line: `constraints` and `indexes` are sets, and unnamed ones
+        # would otherwise come in an order that changes from one process to the next.
+        lines = []
+        for constraint in table.constraints:
             names = sorted(c.name for c in getattr(constraint, "columns", []))
-            digest.update(f"  {type(constraint).__name__} {constraint.name} {names}\n".encode())
-        for index in sorted(table.indexes, key=lambda i: str(i.name)):
+            lines.append(f"  {type(constraint).__name__} {constraint.name} {names}\n")
+        for index in table.indexes:
             names = [c.name for c in index.columns]
-            digest.update(f"  index {index.name} {names} unique={index.unique}\n".encode())
+            lines.append(f"  index {index.name} {names} unique={index.unique}\n")
+        for line in sorted(lines):
+            digest.update(line.encode())
     for path in sorted(migration_files):
         digest.update(f"file {path.name}\n".encode() + path.read_bytes())
     return digest.hexdigest()[:16]

@@ -104,11 +104,11 @@ def configured(
 
 
 def copies(url: URL) -> list[URL]:
-    """The database and the per-worker copies an xdist run makes of it."""
+    """The database, and the per-worker copies and their template that an xdist run makes."""
     names = [url]
     if url.database:
         path = Path(url.database)
-        for worker in ("gw0", "gw1"):
+        for worker in ("gw0", "gw1", "template"):
             copy = f"{path.stem}_{worker}{path.suffix}" if path.suffix else f"{path}_{worker}"
             names.append(url.set(database=str(path.with_name(copy))))
     return names

@@ -227,6 +227,25 @@ def test_the_fingerprint_follows_the_models() -> None:
     )
 
 
+def test_the_fingerprint_does_not_depend_on_the_order_of_unnamed_constraints() -> None:
+    # A table's constraints are a set, ordered by the objects' ids: each xdist worker, and each
+    # run, builds them at other addresses.
+    def metadata() -> sa.MetaData:
+        meta = sa.MetaData()
+        sa.Table(
+            "member",
+            meta,
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("email", sa.String(120), unique=True),
+            sa.Column("age", sa.Integer),
+            sa.CheckConstraint("age > 0"),
+            sa.UniqueConstraint("age", "email"),
+        )
+        return meta
+
+    assert len({schema_fingerprint([metadata()], []) for _ in range(30)}) == 1
+
+
 def test_migration_files_are_part_of_the_fingerprint(tmp_path: Path) -> None:
     from flask_testkit.marking import migration_files
 
