@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
-from flask_testkit.database import database_exists, is_memory, server_engine
+from flask_testkit.database import database_exists, drop_database, is_memory, server_engine
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -135,6 +135,12 @@ def forget_created(url: URL) -> None:
     """Remove what marks a created database outside it (SQLite's sidecar file)."""
     if url.get_backend_name() == "sqlite" and not is_memory(url):
         _sidecar(url).unlink(missing_ok=True)
+
+
+def drop_created(url: URL) -> None:
+    """Drop a database the plugin created, and what marks it outside it."""
+    drop_database(url)
+    forget_created(url)
 
 
 def mark_tables(engine: sa.Engine, tables: set[str], fingerprint: str) -> None:

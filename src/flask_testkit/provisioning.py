@@ -7,14 +7,13 @@ from typing import TYPE_CHECKING
 
 from flask_testkit.database import (
     create_database,
-    drop_database,
     drop_tables_made_since,
     is_memory,
     table_names,
 )
 from flask_testkit.marking import (
+    drop_created,
     drop_marked_tables,
-    forget_created,
     mark_created,
     mark_tables,
     read_mark,
@@ -50,8 +49,7 @@ def provision(
             return Provisioned(url, engine, created=True, reused=True)
         # The plugin's own, from a run that was killed or kept it: never the user's data.
         engine.dispose()
-        drop_database(url)
-        forget_created(url)
+        drop_created(url)
     elif mark is not None:
         if keep and mark.fingerprint == fingerprint:
             before = table_names(engine) - mark.tables
@@ -86,8 +84,7 @@ def release(database: Provisioned, *, reuse: bool) -> None:
         return
     if database.created:
         database.engine.dispose()
-        drop_database(database.url)
-        forget_created(database.url)
+        drop_created(database.url)
         return
     try:
         drop_tables_made_since(database.engine, database.before)

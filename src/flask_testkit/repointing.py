@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
@@ -11,9 +11,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from flask_testkit.database import create_database, database_exists, drop_database, is_memory
+from flask_testkit.database import create_database, database_exists, is_memory
 from flask_testkit.errors import ConfigurationError
-from flask_testkit.marking import forget_created, mark_created
+from flask_testkit.marking import drop_created, mark_created
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -112,11 +112,9 @@ def drop_unused_claims() -> None:
     """Drop the test databases that were made for an app no test used."""
     while _claimed:
         _, url = _claimed.popitem()
-        try:
-            drop_database(url)
-            forget_created(url)
-        except SQLAlchemyError:  # the end of a run must not fail on a server gone away
-            pass
+        # The end of a run must not fail on a server gone away.
+        with suppress(SQLAlchemyError):
+            drop_created(url)
 
 
 def _init_app_on_test_databases(db: Any, app: Flask) -> None:

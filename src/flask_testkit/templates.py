@@ -22,13 +22,12 @@ from flask_testkit.database import (
     create_database,
     database_exists,
     display,
-    drop_database,
     is_memory,
     unreachable,
     with_suffix,
 )
 from flask_testkit.errors import ConfigurationError, one_line
-from flask_testkit.marking import Mark, forget_created, mark_created, read_mark
+from flask_testkit.marking import Mark, drop_created, mark_created, read_mark
 from flask_testkit.provisioning import Provisioned
 from flask_testkit.template_locks import RunLock, run_lock
 
@@ -108,8 +107,7 @@ class TemplateCopies:
                     # Dropped before the template is built: PostgreSQL checkpoints on DROP
                     # DATABASE, which costs little before a build writes, and the other workers
                     # drop theirs while the first one builds.
-                    drop_database(engine.url)
-                    forget_created(engine.url)
+                    drop_created(engine.url)
             if not self._fill_templates(build, keep=keep):
                 return None
             for engine, template in zip(self.engines, self.templates, strict=True):
@@ -147,8 +145,7 @@ class TemplateCopies:
                 return True
             for url, mark in zip(self.templates, marks, strict=True):
                 if mark is not None:
-                    drop_database(url)
-                    forget_created(url)
+                    drop_created(url)
                 create_database(url)
                 # Marked before its schema exists: a build killed from here on is still known.
                 mark_created(url, None)
@@ -170,8 +167,7 @@ class TemplateCopies:
             last = lock.leave()
             if last and self._templates_ours and not self.reuse:
                 for url in self.templates:
-                    drop_database(url)
-                    forget_created(url)
+                    drop_created(url)
         except SQLAlchemyError:  # the end of a run must not fail on a server gone away
             pass
         finally:
@@ -182,8 +178,7 @@ class TemplateCopies:
         for engine in self.engines:
             with suppress(SQLAlchemyError, OSError):
                 engine.dispose()
-                drop_database(engine.url)
-                forget_created(engine.url)
+                drop_created(engine.url)
 
     def _copy_failed(self, exc: BaseException) -> ConfigurationError:
         reason = one_line(getattr(exc, "orig", None) or exc).rstrip(".")
