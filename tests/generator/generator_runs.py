@@ -172,6 +172,7 @@ SAMPLES = {
     "short_columns_app": ("clubhouse:create_app('testing')", "3/5", 14),
     "stored_password_app": ("testdesk:create_app('testing')", "5/5", 18),
     "register_hash_app": ("bookmarks:create_app('testing')", "4/4", 14),
+    "commands_app": ("almanac:create_app('testing')", "0/1", 12),
 }
 _generated: dict[str, GeneratedSuite] = {}
 

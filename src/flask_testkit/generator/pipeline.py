@@ -18,6 +18,7 @@ from .errors import GeneratorError
 from .planning.auth import detect_auth
 from .planning.endpoint_plans import EndpointPlan, Planner
 from .planning.factory_specs import build_factory_specs
+from .probing.command_probes import CommandProbe, CommandRun
 from .probing.data_access import layer_engines, leave_out_touched, probe_guard
 from .probing.probe_database import (
     Isolated,
@@ -35,11 +36,13 @@ from .reading.app_files import ScratchCopy, cwd_writes, empty_working_directory,
 from .reading.app_loading import AppTarget, load_app
 from .reading.app_packages import app_packages, service_functions
 from .reading.builds import development_rules, rebuild_differs, setup_lines
+from .reading.commands import app_commands
 from .reading.data_layer import detect_data_layer
 from .reading.environment import conftest_environment, recording_environment
 from .reading.file_database import find_file_database
-from .reading.models import scan_models
+from .reading.models import ModelScan, scan_models
 from .reading.routes import development_pages, discover_endpoints, framework_pages
+from .rendering.command_tests import command_tests
 from .rendering.model_tests import collect_checks, untested_methods
 from .rendering.renderer import SHARED_SESSION, Renderer, format_sources
 from .rendering.suite_files import factory_tests, integration_files, model_tests
@@ -202,6 +205,10 @@ def _build_suite(
                 advance()
         _add_not_allowed(planner, plans)
         leave_out_touched(plans, prober.touched)
+        command_runs = _command_runs(
+            probe_app, target, scan, isolated, copy, reads, options.timeout, progress
+        )
+        notes += command_runs.notes
         checks = collect_checks(scan, factories, isolated) if scan and factories else []
     if factories_source is not None:
         files[out / "factories.py"] = factories_source
@@ -225,6 +232,10 @@ def _build_suite(
         fallback[out / "conftest.py"] = renderer.conftest(auth)
         target.build_files = kept
     files.update(integration_files(renderer, plans, auth, scan, out, factories_module, target))
+    model_modules = {m.name: m.cls.__module__ for m in scan.models} if scan else {}
+    commands = command_tests(renderer, command_runs.runs, model_modules, factories_module)
+    if commands is not None:
+        files[out / "integration" / "test_commands.py"] = commands
     for spec in specs:
         notes += [f"{spec.name}: {skip}" for skip in spec.skipped]
     if left_out:
@@ -252,6 +263,37 @@ def _build_suite(
         fallback,
     )
     return suite
+
+
+@dataclass
+class _CommandRuns:
+    runs: list[CommandRun]
+    notes: list[str]
+
+
+def _command_runs(
+    app: Any,
+    target: AppTarget,
+    scan: ModelScan | None,
+    isolated: Isolated,
+    copy: ScratchCopy,
+    reads: dict[str, str | None],
+    timeout: float,
+    progress: Progress,
+) -> _CommandRuns:
+    """The app's own commands, each run where it can do no harm; the runs worth a test."""
+    specs = app_commands(app, target.packages)
+    if not specs:
+        return _CommandRuns([], [])
+    models = [(m.name, m.cls) for m in scan.models] if scan else []
+    probe = CommandProbe(app, isolated, models, [copy.copy, copy.working], timeout, reads)
+    with progress.steps("running", len(specs), "commands") as advance:
+        runs = []
+        for spec in specs:
+            runs += probe.runs([spec])
+            advance()
+    notes = [f"{label}: left out, it {why}" for label, why in sorted(probe.left_out.items())]
+    return _CommandRuns(runs, notes)
 
 
 def _import_factories(source: str, folder: Path) -> ModuleType:
