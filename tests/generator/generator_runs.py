@@ -173,6 +173,7 @@ SAMPLES = {
     "stored_password_app": ("testdesk:create_app('testing')", "5/5", 18),
     "register_hash_app": ("bookmarks:create_app('testing')", "4/4", 14),
     "commands_app": ("almanac:create_app('testing')", "0/1", 12),
+    "guest_forms_app": ("guestblog:create_app('testing')", "2/4", 14),
 }
 _generated: dict[str, GeneratedSuite] = {}
 

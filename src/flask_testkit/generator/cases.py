@@ -84,6 +84,8 @@ class Outcome:
     inserted_unique: list[tuple[str, str, Any]] = field(default_factory=list)
     # (model, column values) of each row the request inserted.
     inserted_rows: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    # (form class, errors) of each WTForms form that refused the request's data.
+    refused_forms: list[tuple[type[Any], dict[str, Any]]] = field(default_factory=list)
 
     @property
     def server_error(self) -> bool:

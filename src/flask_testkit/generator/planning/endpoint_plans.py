@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..cases import HAPPY, NOT_ALLOWED, Case, Outcome, Request, Setup
@@ -16,7 +16,7 @@ from ..reading.routes import Endpoint
 from .auth import AuthSpec, credentials, login_candidates
 from .case_requests import INTEGER_LITERAL, request_for
 from .error_cases import BODY_METHODS, ErrorCases
-from .payloads import body_for, referenced_objects
+from .payloads import body_for, form_body, referenced_objects
 from .row_setups import RowSetups
 from .schemas import BodySpec
 
@@ -87,7 +87,7 @@ class Planner(ErrorCases):
             ):
                 unauthenticated = unauthenticated or case
             if outcome.succeeded and not self._to_login(outcome, endpoint):
-                happy = self._keyed_literals(case)
+                happy = self._keyed_literals(self._with_the_validated_form(case))
                 break
             if outcome.server_error and crashed is None:
                 crashed = case
@@ -136,6 +136,35 @@ class Planner(ErrorCases):
                 again = self._probe(keyed).outcome
                 if again is not None and again.succeeded:
                     return keyed
+        return case
+
+    def _with_the_validated_form(self, case: Case) -> Case:
+        """The case, its body made for the form the view validated, when it refused the first.
+
+        A view that answers a refused form with the page again (200) looks like a success; the
+        form it built at run time says which fields it wanted.
+        """
+        outcome = case.outcome
+        assert outcome is not None
+        if case.request.body_kind != "form" or not outcome.refused_forms:
+            return case
+        for form_class in dict.fromkeys(cls for cls, _ in outcome.refused_forms):
+            spec = form_body(form_class)
+            if spec is None:
+                continue
+            body = self.bodies.fit(spec.fields, None)
+            taken = {s.var for s in case.setups}
+            refilled = Case(
+                case.endpoint,
+                HAPPY,
+                replace(case.request, body=body),
+                case.setups + _referenced_rows(body, taken),
+                model_hint=case.model_hint,
+                paths=case.paths,
+            )
+            again = self._probe(refilled).outcome
+            if again is not None and again.succeeded and not again.refused_forms:
+                return refilled
         return case
 
     def _to_login(self, outcome: Outcome, endpoint: Endpoint) -> bool:

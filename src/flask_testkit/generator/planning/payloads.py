@@ -63,7 +63,7 @@ def body_for(view: Callable[..., Any] | None, model: ModelInfo | None) -> BodySp
         return declared
     objects, names, strings = referenced_objects(view)
     for obj in objects:
-        spec = _form_body(obj) or (marshmallow_body(obj, "json") if "load" in names else None)
+        spec = form_body(obj) or (marshmallow_body(obj, "json") if "load" in names else None)
         spec = spec or pydantic_body(obj)
         if spec is not None:
             return spec
@@ -98,38 +98,65 @@ def _reads_body(helper: types.FunctionType) -> bool:
     return any(_BODY_READERS & set(code.co_names) for code in _code_objects(helper.__code__))
 
 
-def _form_body(obj: Any) -> BodySpec | None:
+def form_body(obj: Any) -> BodySpec | None:
+    """A body a Flask-WTF form class accepts: a value per field, fitted to its validators."""
     try:
         from flask_wtf import FlaskForm  # type: ignore[import-untyped]
-        from wtforms import validators as wtf_validators  # type: ignore[import-untyped]
     except ImportError:
         return None
     if not (inspect.isclass(obj) and issubclass(obj, FlaskForm)):
         return None
     body: dict[str, Any] = {}
+    equal_to: dict[str, str] = {}
     for name, unbound in _unbound_fields(obj):
         field_class = unbound.field_class.__name__
+        if field_class in ("SubmitField", "HiddenField", "CSRFTokenField", "FileField"):
+            continue
         validators = unbound.kwargs.get("validators") or (
             unbound.args[1] if len(unbound.args) > 1 else []
         )
-        length = next((v for v in validators if isinstance(v, wtf_validators.Length)), None)
-        if field_class in ("SubmitField", "HiddenField", "CSRFTokenField", "FileField"):
-            continue
-        if field_class == "BooleanField":
-            body[name] = "y"
-        elif field_class in ("SelectField", "RadioField"):
-            choices = unbound.kwargs.get("choices") or []
-            if choices:
-                first = choices[0]
-                body[name] = str(first[0] if isinstance(first, tuple | list) else first)
-        elif field_class in ("IntegerField", "DecimalField", "FloatField"):
-            body[name] = "1"
-        else:
-            value = sample_for_name(name, "string", getattr(length, "max", None))
-            if isinstance(value, str) and length is not None and length.min and length.min > 0:
-                value = value.ljust(int(length.min), "x")
+        value = _field_value(name, field_class, unbound.kwargs, validators)
+        if value is not None:
             body[name] = value
+        other = next((v.fieldname for v in validators if type(v).__name__ == "EqualTo"), None)
+        if other:
+            equal_to[name] = other
+    for name, other in equal_to.items():
+        # "Repeat the password": the same value as the field it must equal.
+        if other in body:
+            body[name] = body[other]
     return BodySpec(body, "form", f"form {obj.__name__}", tuple(body))
+
+
+def _field_value(name: str, field_class: str, kwargs: dict[str, Any], validators: Any) -> Any:
+    by_type = {type(v).__name__: v for v in validators}
+    if field_class == "BooleanField":
+        return "y"
+    if field_class in ("SelectField", "RadioField", "SelectMultipleField"):
+        choices = kwargs.get("choices") or []
+        if not choices or callable(choices):
+            return None
+        first = choices[0]
+        return str(first[0] if isinstance(first, tuple | list) else first)
+    any_of = by_type.get("AnyOf")
+    if any_of is not None and any_of.values:
+        return str(any_of.values[0])
+    if field_class in ("IntegerField", "DecimalField", "FloatField") or "NumberRange" in by_type:
+        low = getattr(by_type.get("NumberRange"), "min", None)
+        return str(low if low is not None else 1)
+    if "Email" in by_type or field_class == "EmailField":
+        return "user@example.com"
+    if "URL" in by_type or field_class == "URLField":
+        return "https://example.com/"
+    if field_class == "DateField":
+        return "2024-01-15"
+    length = by_type.get("Length")
+    maximum = getattr(length, "max", None)
+    value = sample_for_name(name, "string", maximum if maximum and maximum > 0 else None)
+    minimum = getattr(length, "min", None)
+    if isinstance(value, str) and minimum and minimum > 0:
+        value = value.ljust(int(minimum), "x")
+    return value
 
 
 def _unbound_fields(form_class: Any) -> list[tuple[str, Any]]:

@@ -24,6 +24,7 @@ from .assigned_values import (
     recorded_inserts,
     row_facts,
 )
+from .form_checks import refused_forms
 from .sandbox import NetworkBlocked, ProbeTimeout, guarded
 
 # How much longer the one retry of a request that ran out of time may take.
@@ -170,7 +171,7 @@ class Prober:
             options["query_string"] = request.query
         if body is not None:
             options["json" if request.body_kind == "json" else "data"] = body
-        with guarded(timeout) as report:
+        with guarded(timeout) as report, refused_forms() as forms:
             try:
                 response = client.open(url, **options)
             except (NetworkBlocked, ProbeTimeout) as error:
@@ -182,6 +183,7 @@ class Prober:
         outcome.network = report.network_targets
         outcome.timed_out = report.timed_out
         outcome.handled_exception = self._handled
+        outcome.refused_forms = forms
         if response is None:
             return
         outcome.status = response.status_code
