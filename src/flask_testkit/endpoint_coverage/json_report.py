@@ -52,6 +52,7 @@ def report_data(
                 "method": row.route.method,
                 "statuses": _statuses(row.tests_by_status),
                 "login_redirects": _statuses(row.login_redirects),
+                "refused_forms": _statuses(row.refused_forms),
                 "method_not_allowed": {m: list(t) for m, t in row.not_allowed.items()},
                 "tests": len(row.tests),
                 "complete": row.complete,

@@ -14,6 +14,11 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from flask_testkit.endpoint_coverage.form_refusals import (
+    refused_a_form,
+    unwatch_forms,
+    watch_forms,
+)
 from flask_testkit.endpoint_coverage.login_redirects import (
     login_signals,
     mark_unauthenticated,
@@ -53,6 +58,7 @@ class Recorder:
         request_tearing_down.connect(self._on_tearing_down, weak=False)
         for signal in login_signals():
             signal.connect(mark_unauthenticated, weak=False)
+        watch_forms()
 
     def stop(self) -> None:
         """Stop listening, and read the routes of the apps still alive once more."""
@@ -62,6 +68,7 @@ class Recorder:
         request_tearing_down.disconnect(self._on_tearing_down)
         for signal in login_signals():
             signal.disconnect(mark_unauthenticated)
+        unwatch_forms()
         self.refresh_routes()
 
     def refresh_routes(self) -> None:
@@ -88,7 +95,7 @@ class Recorder:
         # Whatever a framework did with an exception on the way, this is the status sent.
         request.environ.pop(RAISED, None)
         login = 300 <= response.status_code < 400 and sends_to_login(sender, response)
-        self._record(sender, response.status_code, login)
+        self._record(sender, response.status_code, login, refused_a_form(response.status_code))
 
     def _on_tearing_down(
         self, sender: Flask, exc: BaseException | None = None, **extra: object
@@ -100,7 +107,7 @@ class Recorder:
         status = exc.code if isinstance(exc, HTTPException) and exc.code else 500
         self._record(sender, status, login=False)
 
-    def _record(self, app: Flask, status: int, login: bool) -> None:
+    def _record(self, app: Flask, status: int, login: bool, form_refused: bool = False) -> None:
         if id(app) not in self._serving:
             if id(app) not in self._seen:
                 self._see(app)
@@ -114,6 +121,8 @@ class Recorder:
             key = (app.name, rule.endpoint, rule.rule, request.method)
             if login:
                 self.records.login_redirect(key, status, test)
+            elif form_refused:
+                self.records.refuse_form(key, status, test)
             else:
                 self.records.hit(key, status, test)
             return

@@ -37,6 +37,8 @@ class Records:
         self.hits: defaultdict[RouteKey, TestsByStatus] = defaultdict(_tests_by_status)
         #: Redirects that sent an unauthenticated request to the login view: error cases.
         self.login_redirects: defaultdict[RouteKey, TestsByStatus] = defaultdict(_tests_by_status)
+        #: Form pages that answered a submission their form refused: error cases.
+        self.refused_forms: defaultdict[RouteKey, TestsByStatus] = defaultdict(_tests_by_status)
         #: 405 answers of a rule, by the method that the rule does not take.
         self.not_allowed: defaultdict[RuleKey, TestsByMethod] = defaultdict(_tests_by_method)
         self.unmatched: defaultdict[UnmatchedKey, TestsByStatus] = defaultdict(_tests_by_status)
@@ -53,6 +55,10 @@ class Records:
         """Record that this route sent a test's unauthenticated request to the login view."""
         self.login_redirects[key][status].add(test or OUTSIDE_TESTS)
 
+    def refuse_form(self, key: RouteKey, status: int, test: str | None) -> None:
+        """Record that this route answered a submission its form refused (the form again)."""
+        self.refused_forms[key][status].add(test or OUTSIDE_TESTS)
+
     def refuse_method(self, key: RuleKey, method: str, test: str | None) -> None:
         """Record that a rule answered 405 to a method it does not take."""
         self.not_allowed[key][method].add(test or OUTSIDE_TESTS)
@@ -67,6 +73,7 @@ class Records:
         for table, others in (
             (self.hits, other.hits),
             (self.login_redirects, other.login_redirects),
+            (self.refused_forms, other.refused_forms),
             (self.unmatched, other.unmatched),
         ):
             for key, statuses in others.items():
@@ -85,6 +92,7 @@ class Records:
             ],
             "hits": _rows(self.hits),
             "login_redirects": _rows(self.login_redirects),
+            "refused_forms": _rows(self.refused_forms),
             "not_allowed": _rows(self.not_allowed),
             "unmatched": _rows(self.unmatched),
         }
@@ -98,6 +106,8 @@ class Records:
             records.hits[(app, endpoint, rule, method)][status].update(tests)
         for app, endpoint, rule, method, status, tests in data.get("login_redirects", []):
             records.login_redirects[(app, endpoint, rule, method)][status].update(tests)
+        for app, endpoint, rule, method, status, tests in data.get("refused_forms", []):
+            records.refused_forms[(app, endpoint, rule, method)][status].update(tests)
         for app, rule, method, tests in data.get("not_allowed", []):
             records.not_allowed[(app, rule)][method].update(tests)
         for app, method, path, status, tests in data["unmatched"]:

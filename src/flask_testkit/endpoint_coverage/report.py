@@ -63,6 +63,8 @@ def _frozen(tests_by_status: Mapping[int, set[str]] | None) -> dict[int, tuple[s
 
 #: How a status shows when it is a redirect that sent an unauthenticated request to sign in.
 LOGIN_LABEL = "{status} \u2192 login"
+#: How a status shows when the page answered a submission that its form refused.
+FORM_LABEL = "{status} form refused"
 #: How the rule's 405 shows on each of its rows: the methods that the rule refused.
 NOT_ALLOWED_LABEL = "405 ({methods})"
 
@@ -114,6 +116,8 @@ class Row(_Answered):
     #: The rule's 405 answers, by the method it does not take: an error case of each of its rows.
     not_allowed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     exemption: Exemption | None = None
+    #: Submissions the page's form refused, answered with the form again.
+    refused_forms: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def answers(self) -> tuple[Answer, ...]:
@@ -122,6 +126,10 @@ class Row(_Answered):
         answers += [
             Answer(s, LOGIN_LABEL.format(status=s), "error", t)
             for s, t in self.login_redirects.items()
+        ]
+        answers += [
+            Answer(s, FORM_LABEL.format(status=s), "error", t)
+            for s, t in self.refused_forms.items()
         ]
         refused = {t for tests in self.not_allowed.values() for t in tests}
         if refused:
@@ -257,6 +265,7 @@ def build_report(
                     )
                 },
                 by_route.get((route.method, route.rule)),
+                _frozen(records.refused_forms.get(route.key)),
             )
             for route in members
         )

@@ -36,12 +36,12 @@ class EndpointPlan:
 
     @property
     def has_error(self) -> bool:
-        """An error-case test (4xx) was written."""
+        """An error-case test (4xx, or a form that refused its data) was written."""
         return any(
             c.is_error_case
             and c.kind != NOT_ALLOWED
             and c.outcome
-            and 400 <= c.outcome.status < 500
+            and (400 <= c.outcome.status < 500 or bool(c.outcome.refused_forms))
             for c in self.cases
         )
 
@@ -152,7 +152,7 @@ class Planner(ErrorCases):
             spec = form_body(form_class)
             if spec is None:
                 continue
-            body = self.bodies.fit(spec.fields, None)
+            body = self.bodies.fit(spec.fields, self.lookup.collection_model(case.endpoint))
             taken = {s.var for s in case.setups}
             refilled = Case(
                 case.endpoint,

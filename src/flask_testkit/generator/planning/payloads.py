@@ -98,6 +98,10 @@ def _reads_body(helper: types.FunctionType) -> bool:
     return any(_BODY_READERS & set(code.co_names) for code in _code_objects(helper.__code__))
 
 
+class RowChoice(str):
+    """A select field whose choices the view fills from the database: a row's key goes here."""
+
+
 def form_body(obj: Any) -> BodySpec | None:
     """A body a Flask-WTF form class accepts: a value per field, fitted to its validators."""
     try:
@@ -135,7 +139,7 @@ def _field_value(name: str, field_class: str, kwargs: dict[str, Any], validators
     if field_class in ("SelectField", "RadioField", "SelectMultipleField"):
         choices = kwargs.get("choices") or []
         if not choices or callable(choices):
-            return None
+            return RowChoice("1")
         first = choices[0]
         return str(first[0] if isinstance(first, tuple | list) else first)
     any_of = by_type.get("AnyOf")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..code import Code, RowReference, snake
+from ..planning.payloads import RowChoice
 from ..planning.values import column_kind, python_value
 from ..reading.model_lookup import ModelLookup
 from ..reading.models import ColumnInfo, ModelInfo
@@ -29,6 +30,9 @@ class BodyValues:
             fitted[key] = value
             if isinstance(value, Code) or not isinstance(key, str):
                 continue
+            if isinstance(value, RowChoice):
+                fitted[key] = self._chosen_row(key) or str(value)
+                continue
             reference = self._reference(key, model)
             if reference is not None:
                 fitted[key] = reference
@@ -37,6 +41,13 @@ class BodyValues:
             if model is not None and column is not None:
                 fitted[key] = self._accepted(model, column, value)
         return fitted
+
+    def _chosen_row(self, key: str) -> RowReference | None:
+        """The key of a row of the model a select field is named for (`category`)."""
+        target = self.lookup.model_named(snake(key).removesuffix("_id"))
+        if target is None or target.primary_key is None:
+            return None
+        return RowReference(f"{snake(target.name)}.{target.primary_key}", target.name)
 
     def _reference(self, key: str, model: ModelInfo | None) -> RowReference | None:
         """A row's key for a body key that names another row: `maker_id`, `makerId`."""

@@ -4,7 +4,7 @@ from flask import Flask, abort, flash, redirect, render_template_string, session
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import FlaskForm
 from werkzeug.security import generate_password_hash
-from wtforms import PasswordField, StringField, TextAreaField
+from wtforms import PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Email, EqualTo, Length
 
 db = SQLAlchemy()
@@ -17,9 +17,15 @@ PAGE = """<h1>{{ title }}</h1>
 """
 
 
+class Category(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(40), unique=True, nullable=False)
+
+
 class Post(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     title = db.Column(db.String(80), nullable=False)
+    category_id = db.Column(db.ForeignKey("category.id"))
 
 
 class Comment(db.Model):
@@ -46,6 +52,15 @@ class GuestCommentForm(MemberCommentForm):
     author = StringField("Name", validators=[DataRequired(), Length(1, 40)])
     email = StringField("Email", validators=[DataRequired(), Email()])
     site = StringField("Site", validators=[DataRequired(), URL()])
+
+
+class PostForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(1, 80)])
+    category = SelectField("Category", coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category.choices = [(c.id, c.name) for c in db.session.scalars(db.select(Category))]
 
 
 class SignUpForm(FlaskForm):
@@ -78,6 +93,16 @@ def create_app(config_name="development"):
             flash("Thanks, your comment is in.")
             return redirect(url_for("show_post", post_id=post.id))
         return render_template_string(PAGE, title=post.title, form=form)
+
+    @app.route("/posts/new", methods=["GET", "POST"])
+    def new_post():
+        form = PostForm()
+        if form.validate_on_submit():
+            post = Post(title=form.title.data, category_id=form.category.data)
+            db.session.add(post)
+            db.session.commit()
+            return redirect(url_for("show_post", post_id=post.id))
+        return render_template_string(PAGE, title="New post", form=form)
 
     @app.route("/sign-up", methods=["GET", "POST"])
     def sign_up():

@@ -1,0 +1,49 @@
+"""Form pages that answer a refused submission with the form again: error cases, not success.
+
+An HTML app shows a form that failed validation again, with 200. The status alone would count
+that as a happy path; the form's own verdict says what it is.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any
+
+from flask import has_request_context, request
+
+#: Set in a request's WSGI environ when a WTForms form refused the data it was sent.
+FORM_REFUSED = "flask_testkit.endpoint_coverage.form_refused"
+
+_original: list[Any] = []
+
+
+def watch_forms() -> None:
+    """Mark every request in which a WTForms form fails validation, when WTForms is installed."""
+    if _original or importlib.util.find_spec("wtforms") is None:
+        return
+    from wtforms import Form  # type: ignore[import-untyped]
+
+    validate = Form.validate
+    _original.append(validate)
+
+    def watched(self: Any, *args: Any, **kwargs: Any) -> Any:
+        valid = validate(self, *args, **kwargs)
+        if not valid and has_request_context():
+            request.environ[FORM_REFUSED] = True
+        return valid
+
+    Form.validate = watched
+
+
+def unwatch_forms() -> None:
+    """Put WTForms' own validation back."""
+    if _original:
+        from wtforms import Form
+
+        Form.validate = _original.pop()
+
+
+def refused_a_form(status: int) -> bool:
+    """True when this request's form refused its data and the page answered it with 2xx."""
+    refused = bool(request.environ.pop(FORM_REFUSED, False))
+    return refused and 200 <= status < 300 and request.method not in ("GET", "HEAD")
