@@ -153,7 +153,7 @@ SAMPLES = {
     "module_app": ("notes_app", "3/4", 12),
     "config_class_app": ("inventory:create_app()", "3/4", 14),
     "dict_factory_app": ("bookshelf", "3/5", 18),
-    "login_forms_app": ("journal:create_app('testing')", "4/13", 32),
+    "login_forms_app": ("journal:create_app('testing')", "9/13", 32),
     "jwt_api_app": ("taskapi:create_app('testing')", "8/8", 30),
     "smorest_app": ("petstore:create_app('testing')", "5/5", 16),
     "no_db_app": ("calc", "2/6", 10),
@@ -173,7 +173,7 @@ SAMPLES = {
     "stored_password_app": ("testdesk:create_app('testing')", "5/5", 18),
     "register_hash_app": ("bookmarks:create_app('testing')", "4/4", 14),
     "commands_app": ("almanac:create_app('testing')", "0/1", 12),
-    "guest_forms_app": ("guestblog:create_app('testing')", "2/4", 14),
+    "guest_forms_app": ("guestblog:create_app('testing')", "4/6", 18),
 }
 _generated: dict[str, GeneratedSuite] = {}
 

@@ -65,8 +65,8 @@ def summary(
     gaps = [(plan.endpoint.label, reason) for plan in suite.plans for reason in plan.reasons]
     gaps += [
         (plan.endpoint.label, "no error case: the app accepted every request tried")
-        for plan in suite.plans
-        if plan.has_happy and not plan.has_error and not plan.reasons
+        for plan, (has_happy, has_error) in zip(suite.plans, cases, strict=True)
+        if has_happy and not has_error and not plan.reasons
     ]
     gaps += [
         (plan.endpoint.label, "the app fails here, so its test is a strict xfail")

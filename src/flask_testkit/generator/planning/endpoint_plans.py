@@ -6,7 +6,7 @@ import itertools
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..cases import HAPPY, NOT_ALLOWED, Case, Outcome, Request, Setup
+from ..cases import FORM_REJECTED, HAPPY, NOT_ALLOWED, Case, Outcome, Request, Setup
 from ..code import RowReference, snake, string
 from ..probing.body_values import BodyValues
 from ..probing.prober import Prober
@@ -38,10 +38,13 @@ class EndpointPlan:
     def has_error(self) -> bool:
         """An error-case test (4xx, or a form that refused its data) was written."""
         return any(
-            c.is_error_case
-            and c.kind != NOT_ALLOWED
-            and c.outcome
-            and (400 <= c.outcome.status < 500 or bool(c.outcome.refused_forms))
+            (
+                c.is_error_case
+                and c.kind != NOT_ALLOWED
+                and c.outcome
+                and 400 <= c.outcome.status < 500
+            )
+            or (c.kind == FORM_REJECTED and c.outcome and c.outcome.refused_forms)
             for c in self.cases
         )
 

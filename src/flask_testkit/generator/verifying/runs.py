@@ -187,7 +187,10 @@ def endpoint_cases(data: dict[str, Any] | None) -> dict[tuple[str, str], tuple[b
     for row in data["endpoints"]:
         statuses = [int(status) for status in row["statuses"]]
         happy = any(200 <= s < 400 for s in statuses)
-        error = any(400 <= s < 500 for s in statuses)
+        # A redirect to sign in and a form shown again with its errors are error cases; the
+        # rule's 405 is not one of the endpoint's own.
+        refusals = row.get("login_redirects") or row.get("refused_forms")
+        error = any(400 <= s < 500 for s in statuses) or bool(refusals)
         old = cases.get((row["method"], row["rule"]), (False, False))
         cases[(row["method"], row["rule"])] = (old[0] or happy, old[1] or error)
     return cases
