@@ -36,7 +36,14 @@ if TYPE_CHECKING:
 
 @pytest.fixture(scope="session")
 def app(request: pytest.FixtureRequest) -> Iterator[Flask]:
-    """The Flask app under test (setting `flask_app`), on a fresh test database."""
+    """The Flask app under test (setting `flask_app`), on a fresh test database.
+
+    Built once per run from `--flask-app`, `$FLASK_APP` or ini `flask_app`, in Flask's `--app`
+    syntax. Every bind of its Flask-SQLAlchemy, Flask-SQLAlchemy-Lite or Alchemical extension is
+    pointed at the test database before its engines are made; the schema is created at the start
+    of the run and what the run created is dropped at the end. Any test that uses it, directly or
+    through another fixture, is rolled back when it ends.
+    """
     with ExitStack() as stack:
         flask_app = configured_app(request.config)
         start_extension_database(stack, flask_app)
@@ -47,19 +54,33 @@ def app(request: pytest.FixtureRequest) -> Iterator[Flask]:
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    """Flask's test client for the app."""
+    """Flask's test client for the app.
+
+    A new `app.test_client()` for each test. Each request gets an app context of its own, unless
+    the test holds one open (`db_session` does), in which case requests share it.
+    """
     return app.test_client()
 
 
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
-    """Flask's runner for the app's CLI commands."""
+    """Flask's runner for the app's CLI commands.
+
+    `app.test_cli_runner()`: `runner.invoke(args=["create-admin"])` runs a command of the app in
+    the test's rolled-back database.
+    """
     return app.test_cli_runner()
 
 
 @pytest.fixture
 def db_session(request: pytest.FixtureRequest, app: Flask) -> Iterator[scoped_session[Any]]:
-    """The app's own `db.session` in an app context; all the test writes is rolled back."""
+    """The app's own `db.session` in an app context; everything the test writes is rolled back.
+
+    An app context is pushed for the whole test, and the session is the extension's own scoped
+    session, not a copy, so factories bound to `db.session` and views write through the same one.
+    Commits, in the test or in a view, become savepoints of one transaction that is rolled back
+    when the test ends.
+    """
     extension = active_extension(app)
     if extension is not None:
         with app.app_context(), isolated_lite_database(extension) as session:
@@ -119,19 +140,31 @@ def _engines_of(app: Flask) -> Callable[[], list[Any]]:
 
 @pytest.fixture
 def assert_num_queries(app: Flask) -> Callable[[int], Any]:
-    """Context manager: fail unless exactly `n` SQL statements run inside it."""
+    """Context manager: fail unless exactly `n` SQL statements run inside it.
+
+    `with assert_num_queries(2): client.get("/users/")` counts the statements sent on every engine
+    of the app. A failure lists them grouped by shape, with the line of the app that sent each and
+    a note on any N+1. The isolation's own SAVEPOINT statements are not counted.
+    """
     return query_assertion(_engines_of(app), exact=True)
 
 
 @pytest.fixture
 def assert_max_queries(app: Flask) -> Callable[[int], Any]:
-    """Context manager: fail when more than `n` SQL statements run inside it."""
+    """Context manager: fail when more than `n` SQL statements run inside it.
+
+    The upper-bound form of `assert_num_queries`, with the same report when it fails.
+    """
     return query_assertion(_engines_of(app), exact=False)
 
 
 @pytest.fixture
 def assert_no_n_plus_one(app: Flask) -> Callable[..., Any]:
-    """Context manager: fail when one statement runs more than twice with other parameters."""
+    """Context manager: fail when one statement runs more than twice with other parameters.
+
+    `with assert_no_n_plus_one(): ...`, or `assert_no_n_plus_one(max_repeats=5)` to allow more.
+    A statement's shape ignores its parameters, and an `IN (...)` list counts as one value.
+    """
     return n_plus_one_assertion(_engines_of(app))
 
 
