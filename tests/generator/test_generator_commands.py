@@ -28,6 +28,7 @@ def test_every_safe_command_gets_a_passing_test(suite: GeneratedSuite) -> None:
         "test_seed_command",
         "test_seed_command_twice",
         "test_entries_count_command",
+        "test_add_entry_command",
     ]:
         assert f"def {name}(runner, db_session):" in tests
     assert suite.tests.returncode == 0, suite.tests.stdout[-2000:]
@@ -45,6 +46,13 @@ def test_a_command_test_asserts_its_output_and_the_rows_it_made(suite: Generated
     assert 'assert "Created the administrator." in result.output' in admin
     updated = tests.split("def test_create_admin_command_twice")[1].split("\n\n\n")[0]
     assert 'assert "Updated the administrator." in result.output' in updated
+    # The id the database gave the row is never asserted: it came out 1 only on an empty table.
+    added = tests.split("def test_add_entry_command(")[1].split("\n\n\n")[0]
+    assert (
+        'args=["add-entry", "test-title"]' in added and 'assert "Done." in result.output' in added
+    )
+    assert "Added entry" not in added
+    assert "assert db_session.scalar(select(func.count()).select_from(Entry)) == 1" in added
     declined = tests.split("def test_init_db_command_with_drop_declined")[1].split("\n\n\n")[0]
     assert 'input="n\\n"' in declined and "assert result.exit_code == 1" in declined
 

@@ -206,7 +206,7 @@ def _build_suite(
         _add_not_allowed(planner, plans)
         leave_out_touched(plans, prober.touched)
         command_runs = _command_runs(
-            probe_app, target, scan, isolated, copy, reads, options.timeout, progress
+            probe_app, target, scan, isolated, factories, copy, reads, options.timeout, progress
         )
         notes += command_runs.notes
         checks = collect_checks(scan, factories, isolated) if scan and factories else []
@@ -276,6 +276,7 @@ def _command_runs(
     target: AppTarget,
     scan: ModelScan | None,
     isolated: Isolated,
+    factories: ModuleType | None,
     copy: ScratchCopy,
     reads: dict[str, str | None],
     timeout: float,
@@ -286,7 +287,8 @@ def _command_runs(
     if not specs:
         return _CommandRuns([], [])
     models = [(m.name, m.cls) for m in scan.models] if scan else []
-    probe = CommandProbe(app, isolated, models, [copy.copy, copy.working], timeout, reads)
+    folders = [copy.copy, copy.working]
+    probe = CommandProbe(app, isolated, models, folders, timeout, factories, reads)
     with progress.steps("running", len(specs), "commands") as advance:
         runs = []
         for spec in specs:

@@ -59,6 +59,7 @@ class CommandProbe:
     models: list[tuple[str, type[Any]]]
     folders: list[Path]
     timeout: float
+    factories: Any = None
     # The environment variables the app has read, which the conftest sets: a command that is
     # left out takes its reads with it (urllib reads every proxy variable, for one).
     environment_reads: dict[str, str | None] = field(default_factory=dict)
@@ -96,7 +97,10 @@ class CommandProbe:
             return []
         if _CONFIRM not in first.output:
             run.input = None
-        run.lines = _stable_lines(first.output, again.output)
+        # A number the database assigned (an id) prints the same in two runs on an empty
+        # database: lines with digits must also come out the same after rows were made first.
+        shifted = self._seen(run, rows_first=True)
+        run.lines = _stable_lines(first.output, again.output, shifted.output)
         run.counts = _stable_counts(first.counts, again.counts)
         runs = [run]
         if run.input is not None:
@@ -118,7 +122,8 @@ class CommandProbe:
         second, third = self._seen(repeated, times=2), self._seen(repeated, times=2)
         if second.problem or third.problem or second.exit_code or third.exit_code:
             return None
-        lines = _stable_lines(second.output, third.output)
+        shifted = self._seen(repeated, times=2, rows_first=True)
+        lines = _stable_lines(second.output, third.output, shifted.output)
         repeated.counts = _stable_counts(second.counts, third.counts)
         new_lines = [line for line in lines if line not in run.lines]
         if not new_lines and repeated.counts == run.counts:
@@ -126,16 +131,20 @@ class CommandProbe:
         repeated.lines = new_lines or lines
         return repeated
 
-    def _seen(self, run: CommandRun, times: int = 1) -> _Seen:
+    def _seen(self, run: CommandRun, times: int = 1, rows_first: bool = False) -> _Seen:
         before = _snapshot(self.folders)
         runner = self.app.test_cli_runner()
         args = [*run.spec.path, *argument_values(run.arguments)]
         result: Any = None
         with self.isolated() as session:
+            if rows_first:
+                self._make_rows(session)
+            start = self._counts(session) or {}
             with guarded(self.timeout * _TIME_FACTOR) as report, programs_blocked() as tried:
                 for _ in range(times):
                     result = runner.invoke(args=args, input=run.input)
-            counts = self._counts(session)
+            after = self._counts(session)
+            counts = None if after is None else {n: c - start.get(n, 0) for n, c in after.items()}
         problem = None
         error = result.exception
         if tried:
@@ -152,6 +161,18 @@ class CommandProbe:
         if problem is None and counts is None:
             problem = "changes tables in a way the rollback does not undo"
         return _Seen(result.exit_code, result.output, counts or {}, problem)
+
+    def _make_rows(self, session: Any) -> None:
+        """Two rows of each model, so that the keys the command's rows get are not 1, 2..."""
+        for name, _ in self.models:
+            factory = getattr(self.factories, f"{name}Factory", None)
+            if factory is None:
+                continue
+            try:
+                with session.begin_nested():
+                    factory.create_batch(2)
+            except Exception:  # a row its factory can't make on its own: the others still shift
+                continue
 
     def _counts(self, session: Any) -> dict[str, int] | None:
         try:
@@ -172,14 +193,21 @@ def _last_line(output: str) -> str:
     return lines[-1][:_MAX_LINE] if lines else "no output"
 
 
-def _stable_lines(first: str, again: str) -> list[str]:
-    """Lines printed by both runs, in order: random data (names, counts of fakes) is left out."""
+def _stable_lines(first: str, again: str, shifted: str | None = None) -> list[str]:
+    """Lines printed by both runs, in order: random data (names, counts of fakes) is left out.
+
+    A line with digits is kept only if the run after other rows were made printed it too.
+    """
     seen = {line.strip() for line in again.splitlines()}
+    also = {line.strip() for line in shifted.splitlines()} if shifted is not None else None
     lines = []
     for line in first.splitlines():
         line = line.strip()
-        if line and line in seen and len(line) <= _MAX_LINE and line not in lines:
-            lines.append(line)
+        if not line or line not in seen or len(line) > _MAX_LINE or line in lines:
+            continue
+        if also is not None and any(c.isdigit() for c in line) and line not in also:
+            continue
+        lines.append(line)
     return lines[:_MAX_LINES] if len(lines) <= _MAX_LINES else lines[-_MAX_LINES:]
 
 

@@ -72,6 +72,16 @@ def register_commands(app):
         db.session.commit()
         click.echo(f"Added {count} entries.")
 
+    @app.cli.command("add-entry")
+    @click.argument("title")
+    def add_entry(title):
+        """Add one entry and print the id the database gave it."""
+        entry = Entry(title=title)
+        db.session.add(entry)
+        db.session.commit()
+        click.echo(f"Added entry {entry.id}.")
+        click.echo("Done.")
+
     @app.cli.command("lint")
     def lint():
         """Check the code."""
