@@ -97,3 +97,30 @@ def test_a_create_checks_the_row_is_in_the_database(reference: ReferenceRun) -> 
     tests = (reference.root / "tests_generated" / "integration" / "test_users_api.py").read_text()
     _, test = source_of_test(tests, "test_create_user_returns_created")
     assert 'db_session.scalar(select(User).filter_by(email=payload["email"])) is not None' in test
+
+
+def test_the_service_functions_get_the_guides_unit_tests(reference: ReferenceRun) -> None:
+    # The calls the endpoints made to user_service, replayed on their own in tests/unit.
+    tests = (reference.root / "tests_generated" / "unit" / "test_user_service.py").read_text()
+    assert "from app.services import user_service" in tests
+    _, created = source_of_test(tests, "test_create_user_works")
+    assert "user_service.create_user(" in created and '"new.user@example.com"' in created
+    assert 'assert result["email"] == "new.user@example.com"' in created
+    assert "assert db_session.scalar(select(func.count()).select_from(User)) == 1" in created
+    _, duplicate = source_of_test(
+        tests, "test_create_user_with_duplicate_email_raises_conflict_error"
+    )
+    assert 'UserFactory(email="new.user@example.com")' in duplicate
+    assert "with pytest.raises(ConflictError):" in duplicate
+    _, forbidden = source_of_test(tests, "test_delete_user_as_member_raises_forbidden_error")
+    assert "user_service.delete_user(other_user.id, user)" in forbidden
+    assert "app.services.user_service.create_user" not in reference.init.stdout
+
+
+def test_the_apps_own_command_is_tested(reference: ReferenceRun) -> None:
+    tests = (reference.root / "tests_generated" / "integration" / "test_commands.py").read_text()
+    _, test = source_of_test(tests, "test_create_admin_command")
+    assert '"create-admin"' in test and "TEST_PASSWORD" in test
+    # It prints the id the database gave the admin: that line is not asserted.
+    assert "with id" not in test
+    assert "assert db_session.scalar(select(func.count()).select_from(User)) == 1" in test

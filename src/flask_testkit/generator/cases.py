@@ -84,6 +84,8 @@ class Outcome:
     inserted_unique: list[tuple[str, str, Any]] = field(default_factory=list)
     # (model, column values) of each row the request inserted.
     inserted_rows: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    # The calls the request made to the app's service functions (ServiceCall).
+    service_calls: list[Any] = field(default_factory=list)
     # (form class, errors) of each WTForms form that refused the request's data.
     refused_forms: list[tuple[type[Any], dict[str, Any]]] = field(default_factory=list)
 
@@ -131,17 +133,9 @@ def status_words(status: int) -> str:
     return "_".join(phrase.lower().replace("-", " ").replace("'", "").split())
 
 
-def case_name(case: Case, taken: set[str]) -> str:
-    """A unique test name that says what is checked."""
-    fn = case.endpoint.function_name
-    outcome = case.outcome
-    if outcome is not None and outcome.server_error:
-        result = "does_not_fail"
-    else:
-        result = "returns_" + status_words(outcome.status) if outcome else "works"
-        if result == "returns_redirects":
-            result = "redirects"
-    what = {
+def case_subject(case: Case) -> str:
+    """What a case tries, as a name's middle part: "_with_duplicate_email", "" for a happy path."""
+    return {
         HAPPY: "",
         NOT_FOUND: f"_with_missing_{case.model_hint or 'item'}",
         UNAUTHENTICATED: "_without_credentials",
@@ -154,6 +148,19 @@ def case_name(case: Case, taken: set[str]) -> str:
         NOT_ACCEPTABLE: "_asking_for_xml",
         DUPLICATE: f"_with_duplicate_{case.subject or 'value'}",
     }.get(case.kind, "")
+
+
+def case_name(case: Case, taken: set[str]) -> str:
+    """A unique test name that says what is checked."""
+    fn = case.endpoint.function_name
+    outcome = case.outcome
+    if outcome is not None and outcome.server_error:
+        result = "does_not_fail"
+    else:
+        result = "returns_" + status_words(outcome.status) if outcome else "works"
+        if result == "returns_redirects":
+            result = "redirects"
+    what = case_subject(case)
     if case.kind == NOT_ALLOWED:
         slug = "_".join(case.endpoint.static_segments + [a.name for a in case.endpoint.arguments])
         name = f"test_{case.request.method.lower()}_is_not_allowed_on_{slug or 'root'}"

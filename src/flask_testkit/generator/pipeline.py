@@ -18,6 +18,7 @@ from .errors import GeneratorError
 from .planning.auth import detect_auth
 from .planning.endpoint_plans import EndpointPlan, Planner
 from .planning.factory_specs import build_factory_specs
+from .planning.service_cases import ServiceCase, ServiceCases
 from .probing.command_probes import CommandProbe, CommandRun
 from .probing.data_access import layer_engines, leave_out_touched, probe_guard
 from .probing.probe_database import (
@@ -31,6 +32,7 @@ from .probing.probe_database import (
 from .probing.prober import Prober
 from .probing.row_trials import Loader, app_refusals, settle_factories
 from .probing.sandbox import network_blocked
+from .probing.service_calls import ServiceRecorder
 from .progress import Progress
 from .reading.app_files import ScratchCopy, cwd_writes, empty_working_directory, scratch_copy
 from .reading.app_loading import AppTarget, load_app
@@ -45,6 +47,7 @@ from .reading.routes import development_pages, discover_endpoints, framework_pag
 from .rendering.command_tests import command_tests
 from .rendering.model_tests import collect_checks, untested_methods
 from .rendering.renderer import SHARED_SESSION, Renderer, format_sources
+from .rendering.service_tests import service_tests
 from .rendering.suite_files import factory_tests, integration_files, model_tests
 from .writing.files import check_writable
 
@@ -198,12 +201,21 @@ def _build_suite(
         notes += auth_notes
         prober.auth = auth
         planner = Planner(scan, prober, auth)
-        with progress.steps("probing", len(endpoints), "endpoints") as advance:
-            plans = []
-            for endpoint in endpoints:
-                plans.append(planner.plan(endpoint))
-                advance()
+        recorder = ServiceRecorder(service_functions(target), target.packages)
+        recorder.install()
+        prober.services = recorder
+        try:
+            with progress.steps("probing", len(endpoints), "endpoints") as advance:
+                plans = []
+                for endpoint in endpoints:
+                    plans.append(planner.plan(endpoint))
+                    advance()
+        finally:
+            recorder.uninstall()
+            prober.services = None
         _add_not_allowed(planner, plans)
+        models = [(m.name, m.cls) for m in scan.models] if scan else []
+        services = ServiceCases(prober, models, auth).build(plans) if scan and factories else []
         leave_out_touched(plans, prober.touched)
         command_runs = _command_runs(
             probe_app, target, scan, isolated, factories, copy, reads, options.timeout, progress
@@ -233,6 +245,7 @@ def _build_suite(
         target.build_files = kept
     files.update(integration_files(renderer, plans, auth, scan, out, factories_module, target))
     model_modules = {m.name: m.cls.__module__ for m in scan.models} if scan else {}
+    files.update(service_tests(renderer, services, model_modules, factories_module, out / "unit"))
     commands = command_tests(renderer, command_runs.runs, model_modules, factories_module)
     if commands is not None:
         files[out / "integration" / "test_commands.py"] = commands
@@ -252,7 +265,7 @@ def _build_suite(
         files,
         plans,
         notes,
-        service_functions(target),
+        untested_services(target, services),
         target,
         out,
         options.root,
@@ -296,6 +309,12 @@ def _command_runs(
             advance()
     notes = [f"{label}: left out, it {why}" for label, why in sorted(probe.left_out.items())]
     return _CommandRuns(runs, notes)
+
+
+def untested_services(target: AppTarget, tested: list[ServiceCase]) -> list[str]:
+    """The service functions no unit test calls."""
+    called = {f"{case.call.module}.{case.call.name}" for case in tested}
+    return [name for name in service_functions(target) if name not in called]
 
 
 def _import_factories(source: str, folder: Path) -> ModuleType:

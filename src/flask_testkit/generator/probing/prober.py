@@ -50,6 +50,7 @@ class Prober:
         self.factories = factories
         self.timeout = timeout
         self.auth: Any = None  # set once authentication is known (an AuthSpec)
+        self.services: Any = None  # a ServiceRecorder, while the endpoints are planned
         self.count = 0
         self._handled: BaseException | None = None
         original = app.handle_user_exception
@@ -171,7 +172,8 @@ class Prober:
             options["query_string"] = request.query
         if body is not None:
             options["json" if request.body_kind == "json" else "data"] = body
-        with guarded(timeout) as report, refused_forms() as forms:
+        recording = self.services.recording() if self.services is not None else nullcontext([])
+        with guarded(timeout) as report, refused_forms() as forms, recording as calls:
             try:
                 response = client.open(url, **options)
             except (NetworkBlocked, ProbeTimeout) as error:
@@ -184,6 +186,7 @@ class Prober:
         outcome.timed_out = report.timed_out
         outcome.handled_exception = self._handled
         outcome.refused_forms = forms
+        outcome.service_calls = calls
         if response is None:
             return
         outcome.status = response.status_code
