@@ -46,15 +46,20 @@ def command_tests(
 
 def _function(run: CommandRun, has_db: bool, taken: set[str]) -> tuple[str, list[str]]:
     name = _name(run, taken)
-    fixtures = "runner, db_session" if has_db else "runner"
+    # `flask` pushes an app context for every command; the test runner only does for those
+    # made with `app.cli.command`, so a test without db_session (which pushes one) does it.
+    fixtures = "runner, db_session" if has_db else "app, runner"
     args = ", ".join(a.source if isinstance(a, Code) else string(a) for a in _args(run))
     invoke = f"runner.invoke(args=[{args}]" + (
         f", input={string(run.input)})" if run.input else ")"
     )
     lines = [f"def {name}({fixtures}):", f'    """{_docstring(run)}"""']
-    if run.variant == "twice":
-        lines.append(f"    {invoke}")
-    lines += [f"    result = {invoke}", ""]
+    calls = [invoke, f"result = {invoke}"] if run.variant == "twice" else [f"result = {invoke}"]
+    if has_db:
+        lines += [f"    {call}" for call in calls]
+    else:
+        lines += ["    with app.app_context():", *(f"        {call}" for call in calls)]
+    lines.append("")
     lines.append(f"    assert result.exit_code == {run.exit_code}, result.output")
     lines += [f"    assert {string(line)} in result.output" for line in run.lines]
     counted = [(model, count) for model, count in sorted(run.counts.items()) if count]
