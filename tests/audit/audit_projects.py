@@ -147,3 +147,32 @@ def line_of(root: Path, path: str, text: str) -> int:
         if text in line:
             return number
     raise AssertionError(f"{text!r} is not in {path}")
+
+
+def order_suite(
+    files: int,
+    per_file: int,
+    polluter: tuple[int, int],
+    victim: tuple[int, int],
+    victim_needs_it: bool = False,
+) -> dict[str, str]:
+    """files x per_file independent tests, one of which leaves a flag that another checks.
+
+    The victim fails when the polluter ran before it, or, with victim_needs_it, passes only
+    then. Files and tests are numbered from 0; the polluter comes first in the suite's own order.
+    """
+    suite: dict[str, str] = {"tests/unit/test_names.py": "def test_nothing():\n    pass\n"}
+    for number in range(files):
+        lines = ["import shop", ""]
+        for index in range(per_file):
+            lines += ["", f"def test_{number:02d}_{index:02d}():"]
+            if (number, index) == polluter:
+                lines.append('    shop.CACHE["flag"] = True')
+            elif (number, index) == victim:
+                check = "in" if victim_needs_it else "not in"
+                lines.append(f'    assert "flag" {check} shop.CACHE')
+            else:
+                lines.append(f"    assert {index} + 1 == {index + 1}")
+            lines.append("")
+        suite[f"tests/integration/test_part_{number:02d}.py"] = "\n".join(lines)
+    return suite

@@ -101,22 +101,37 @@ def _audit(request: AuditRequest, root: Path, progress: Progress) -> AuditResult
         return result
     with tempfile.TemporaryDirectory(prefix="flask-testkit-audit-") as work:
         runner = SuiteRunner(root, tests, Path(work))
-        progress.stage("running the suite, observed")
-        own = runner.run("own order", observe=Observe(target.packages))
-        _check_ran(own, request.path)
-        _observed(result, own, suite, target, root)
-        if request.budget > 0:
-            progress.stage("running other orders")
-            order = find_order_dependence(runner, own, request.budget, request.seed, progress)
-            result.findings += order_dependence(order, [own], root)
-            result.runs, result.seeds = order.runs, order.seeds
-            result.notes += order.notes
-            if runner.runs > len(order.runs):
-                result.notes.append(f"bisecting took {runner.runs - len(order.runs)} runs")
-        else:
-            result.not_checked["order-dependence"] = "--budget 0"
-            result.runs = [(own.label, own.seconds)]
+        try:
+            _run(request, result, runner, suite, target, progress)
+        finally:
+            runner.close()
     return result
+
+
+def _run(
+    request: AuditRequest,
+    result: AuditResult,
+    runner: SuiteRunner,
+    suite: SuiteSource,
+    target: AppTarget,
+    progress: Progress,
+) -> None:
+    root = runner.root
+    progress.stage("running the suite, observed")
+    own = runner.run("own order", observe=Observe(target.packages))
+    _check_ran(own, request.path)
+    _observed(result, own, suite, target, root)
+    if request.budget > 0:
+        progress.stage("running other orders")
+        order = find_order_dependence(runner, own, request.budget, request.seed, progress)
+        result.findings += order_dependence(order, [own], root)
+        result.runs, result.seeds = order.runs, order.seeds
+        result.notes += order.notes
+        if runner.runs > len(order.runs):
+            result.notes.append(f"bisecting took {runner.runs - len(order.runs)} runs")
+    else:
+        result.not_checked["order-dependence"] = "--budget 0"
+        result.runs = [(own.label, own.seconds)]
 
 
 def _shown(tests: Path, root: Path) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flask_testkit.audit import outcomes_plugin, state_plugin
+from flask_testkit.audit import fork_server, outcomes_plugin, state_plugin
 
 BAD = frozenset({"failed", "error"})
 GOOD = frozenset({"passed", "xfailed"})
@@ -65,6 +65,9 @@ class SuiteRunner:
     runs: int = 0
     #: node id -> its file, from the runs so far: a listed run collects only those files
     paths: dict[str, str] = field(default_factory=dict)
+    #: fork each run from a process that has imported pytest and its plugins already
+    fork: bool = True
+    _server: subprocess.Popen[str] | None = field(default=None, repr=False)
 
     def run(
         self,
@@ -117,34 +120,79 @@ class SuiteRunner:
                 f"--endpoint-coverage-json={folder / 'endpoints.json'}",
             ]
         started = time.monotonic()
-        result = self._call([sys.executable, "-m", "pytest", *args, *options], timeout)
+        output = self._call([*args, *options], folder / "output.txt", timeout)
         seconds = time.monotonic() - started
         if not outcomes.exists():
-            tail = (result.stdout + result.stderr).strip().splitlines()[-1:] or ["no output"]
-            return Run(label, [], {}, [tail[0]], seconds, result.stdout + result.stderr)
+            tail = output.strip().splitlines()[-1:] or ["no output"]
+            return Run(label, [], {}, [tail[0]], seconds, output)
         data = json.loads(outcomes.read_text(encoding="utf-8"))
-        run = Run(label, data["order"], data["tests"], data["collect_errors"], seconds)
-        run.output = result.stdout + result.stderr
+        run = Run(label, data["order"], data["tests"], data["collect_errors"], seconds, output)
         self.paths.update({nodeid: str(entry["path"]) for nodeid, entry in run.tests.items()})
         if observe is not None:
             run.state = _read_json(folder / "state.json")
             run.endpoints = _read_json(folder / "endpoints.json")
         return run
 
-    def _call(self, command: list[str], timeout: float | None) -> subprocess.CompletedProcess[str]:
-        env = {k: v for k, v in os.environ.items() if k not in _RUN_VARIABLES}
-        try:
-            return subprocess.run(
-                command,
+    def _call(self, args: list[str], log: Path, timeout: float | None) -> str:
+        """pytest with these arguments; its output, also kept in log."""
+        if self.fork and hasattr(os, "fork"):
+            self._forked(args, log, timeout)
+        else:
+            self._spawned(args, log, timeout)
+        return log.read_text(encoding="utf-8", errors="replace")
+
+    def _spawned(self, args: list[str], log: Path, timeout: float | None) -> None:
+        with log.open("w", encoding="utf-8") as out:
+            try:
+                subprocess.run(
+                    [sys.executable, "-m", "pytest", *args],
+                    cwd=self.root,
+                    env=_child_env(),
+                    stdin=subprocess.DEVNULL,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    check=False,
+                    timeout=timeout,
+                )
+            except subprocess.TimeoutExpired:
+                raise RunTimedOut(f"a run took longer than {timeout:.0f} s") from None
+
+    def _forked(self, args: list[str], log: Path, timeout: float | None) -> None:
+        if self._server is None:
+            self._server = subprocess.Popen(
+                [sys.executable, "-m", fork_server.__name__],
                 cwd=self.root,
-                env=env,
-                capture_output=True,
+                env=_child_env(),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
                 text=True,
-                check=False,
-                timeout=timeout,
             )
-        except subprocess.TimeoutExpired:
-            raise RunTimedOut(f"a run took longer than {timeout:.0f} s") from None
+        assert self._server.stdin is not None and self._server.stdout is not None
+        request = {"args": args, "cwd": str(self.root), "log": str(log), "timeout": timeout}
+        self._server.stdin.write(json.dumps(request) + "\n")
+        self._server.stdin.flush()
+        answer = self._server.stdout.readline()
+        if not answer:
+            self.close()
+            self.fork = False  # the server is gone: start each run afresh from now on
+            self._spawned(args, log, timeout)
+            return
+        if json.loads(answer)["timed_out"]:
+            raise RunTimedOut(f"a run took longer than {timeout or 0:.0f} s")
+
+    def close(self) -> None:
+        """Stop the fork server, if one was started."""
+        server, self._server = self._server, None
+        if server is not None:
+            assert server.stdin is not None
+            server.stdin.close()
+            server.wait(timeout=30)
+            if server.stdout is not None:
+                server.stdout.close()
+
+
+def _child_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in _RUN_VARIABLES}
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
