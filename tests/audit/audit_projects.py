@@ -111,22 +111,22 @@ UNRELATED_PLUGINS = "-p no:schemathesis -p no:hypothesispytest -p no:anyio"
 
 
 def run_audit(
-    root: Path, *args: str, app: str = "shop:create_app()"
+    root: Path, *args: str, app: str = "shop:create_app()", addopts: str = UNRELATED_PLUGINS
 ) -> subprocess.CompletedProcess[str]:
-    """`flask-testkit audit` in the project's folder, in a child process."""
+    """`flask-testkit audit` in the project's folder, in a child process, on SQLite."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     env.pop("TEST_DATABASE_URL", None)
     env["FLASK_TESTKIT_PROGRESS"] = "0"
-    env["PYTEST_ADDOPTS"] = UNRELATED_PLUGINS
+    env["PYTEST_ADDOPTS"] = addopts
     command = [str(BIN / "flask-testkit"), "audit", *(["--app", app] if app else []), *args]
     return subprocess.run(
         command, cwd=root, env=env, capture_output=True, text=True, check=False, timeout=600
     )
 
 
-def audit_json(root: Path, *args: str) -> dict[str, Any]:
+def audit_json(root: Path, *args: str, **options: str) -> dict[str, Any]:
     """The audit's JSON (`--json -`), after checking that it exited without an input error."""
-    result = run_audit(root, "--json", "-", *args)
+    result = run_audit(root, "--json", "-", *args, **options)
     assert result.returncode in (0, 1), result.stderr
     data: dict[str, Any] = json.loads(result.stdout)
     return data

@@ -117,8 +117,7 @@ def load_target(spec: str | None, root: Path) -> AppTarget:
     try:
         app = load_app(Setting(spec, "--app"))
     except ConfigurationError as error:
-        message = str(error).removeprefix("flask-testkit: ")
-        raise AuditError(f"{message} (--app {spec!r})") from None
+        raise AuditError(str(error).removeprefix("flask-testkit: ")) from None
     views = {}
     for endpoint, view in app.view_functions.items():
         location = _view_location(view, root)
