@@ -6,7 +6,6 @@ from pathlib import Path
 
 from audit_projects import audit_json, line_of, order_suite, write_project
 
-VICTIM = "tests/integration/test_part_07.py::test_07_12"
 POLLUTER = "tests/integration/test_part_03.py::test_03_05"
 
 
@@ -18,7 +17,7 @@ def test_polluter_of_a_200_test_suite_is_named(tmp_path: Path) -> None:
     found = [f for f in data["findings"] if f["rule"] == "order-dependence"]
     path = "tests/integration/test_part_07.py"
     assert [(f["path"], f["line"]) for f in found] == [(path, line_of(root, path, "test_07_12"))]
-    assert found[0]["message"].startswith(f"`{VICTIM}` fails when `{POLLUTER}` runs before it")
+    assert found[0]["message"].startswith(f"test_07_12 fails when `{POLLUTER}` runs before it")
     assert [run["label"] for run in data["runs"]] == [
         "own order",
         "reverse",
@@ -35,7 +34,7 @@ def test_test_that_needs_another_to_run_first_is_named(tmp_path: Path) -> None:
 
     [found] = [f for f in data["findings"] if f["rule"] == "order-dependence"]
     assert found["message"].startswith(
-        "`tests/integration/test_part_01.py::test_01_03` passes only when "
+        "test_01_03 passes only when "
         "`tests/integration/test_part_00.py::test_00_01` runs before it; alone it fails"
     )
 

@@ -122,13 +122,11 @@ def _run(
     _check_ran(own, request.path)
     _observed(result, own, suite, target, root)
     if request.budget > 0:
-        progress.stage("running other orders")
         order = find_order_dependence(runner, own, request.budget, request.seed, progress)
         result.findings += order_dependence(order, [own], root)
         result.runs, result.seeds = order.runs, order.seeds
         result.notes += order.notes
-        if runner.runs > len(order.runs):
-            result.notes.append(f"bisecting took {runner.runs - len(order.runs)} runs")
+        result.bisect_runs = runner.runs - len(order.runs)
     else:
         result.not_checked["order-dependence"] = "--budget 0"
         result.runs = [(own.label, own.seconds)]

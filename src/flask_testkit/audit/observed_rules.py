@@ -45,7 +45,11 @@ def shared_state(run: Run, root: Path) -> Iterator[Finding]:
                 "around each test) so its rows go when it ends.",
             )
         for key, what, advice in (
-            ("globals", "module globals of the app", "monkeypatch.setattr(module, name, value)"),
+            (
+                "globals",
+                "module globals of the app",
+                "monkeypatch.setattr(module, name, value) (monkeypatch.setitem for a key)",
+            ),
             ("config", "app.config keys", "monkeypatch.setitem(app.config, key, value)"),
             ("environ", "environment variables", "monkeypatch.setenv(name, value)"),
         ):
@@ -114,16 +118,16 @@ def order_dependence(report: OrderReport, runs: list[Run], root: Path) -> Iterat
     """One finding per test whose outcome depends on the order, naming its polluter."""
     for dependence in report.dependences:
         path, line = _node_place(dependence.victim, runs, root)
-        yield Finding(
-            "order-dependence", path, line, f"`{dependence.victim}` {_describe(dependence)}"
-        )
+        name = dependence.victim.split("::", 1)[-1]
+        yield Finding("order-dependence", path, line, f"{name} {_describe(dependence)}")
     for victim in report.not_bisected:
         path, line = _node_place(victim, runs, root)
         yield Finding(
             "order-dependence",
             path,
             line,
-            f"`{victim}` changes outcome between orders (not bisected: the budget ran out)",
+            f"{victim.split('::', 1)[-1]} changes outcome between orders (not bisected: the "
+            "budget ran out)",
         )
 
 

@@ -25,6 +25,8 @@ class AuditResult:
     not_checked: dict[str, str] = field(default_factory=dict)
     runs: list[tuple[str, float]] = field(default_factory=list)
     seeds: list[int] = field(default_factory=list)
+    #: runs of a victim after part of the tests before it, to find what changes its outcome
+    bisect_runs: int = 0
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -71,6 +73,8 @@ def render(result: AuditResult, failing_rules: frozenset[str]) -> list[tuple[str
         lines.append((f"note: {note}", {}))
     if result.runs:
         runs = ", ".join(f"{label} {seconds:.1f} s" for label, seconds in result.runs)
+        if result.bisect_runs:
+            runs += f"; {result.bisect_runs} runs to bisect"
         lines.append((f"runs: {runs}", {"dim": True}))
     lines.append((_total(result), {"bold": True}))
     return lines
@@ -119,6 +123,7 @@ def report_data(result: AuditResult, failing_rules: frozenset[str]) -> dict[str,
         "not_checked": result.not_checked,
         "runs": [{"label": label, "seconds": round(s, 2)} for label, s in result.runs],
         "seeds": result.seeds,
+        "bisect_runs": result.bisect_runs,
         "notes": result.notes,
     }
 

@@ -14,6 +14,8 @@ from typing import Any
 
 from flask_testkit.audit import fork_server, outcomes_plugin, state_plugin
 
+# Set to "0" to start every run as a process of its own instead of forking it.
+FORK_VARIABLE = "FLASK_TESTKIT_AUDIT_FORK"
 BAD = frozenset({"failed", "error"})
 GOOD = frozenset({"passed", "xfailed"})
 # Set by a pytest run around the audit (its own tests); the child is a run of its own.
@@ -66,7 +68,7 @@ class SuiteRunner:
     #: node id -> its file, from the runs so far: a listed run collects only those files
     paths: dict[str, str] = field(default_factory=dict)
     #: fork each run from a process that has imported pytest and its plugins already
-    fork: bool = True
+    fork: bool = field(default_factory=lambda: os.environ.get(FORK_VARIABLE, "1") != "0")
     _server: subprocess.Popen[str] | None = field(default=None, repr=False)
 
     def run(

@@ -62,6 +62,7 @@ class SuiteSource:
     files: list[SourceFile]
     #: whether the app's own code defines attribute `attr` of the object named `owner`
     defines: Callable[[str, str], bool] = lambda owner, attr: True
+    _fixtures: dict[str, list[Function]] | None = field(default=None, repr=False)
 
     def functions(self) -> Iterator[Function]:
         """Every test and fixture of the suite."""
@@ -70,11 +71,12 @@ class SuiteSource:
 
     def fixtures(self) -> dict[str, list[Function]]:
         """Fixtures by name; a name defined in several conftests has several."""
-        found: dict[str, list[Function]] = {}
-        for function in self.functions():
-            if function.is_fixture:
-                found.setdefault(function.node.name, []).append(function)
-        return found
+        if self._fixtures is None:
+            self._fixtures = {}
+            for function in self.functions():
+                if function.is_fixture:
+                    self._fixtures.setdefault(function.node.name, []).append(function)
+        return self._fixtures
 
     def closure(self, params: tuple[str, ...]) -> set[str]:
         """The fixtures of the suite that these parameters reach, directly or through others."""
