@@ -46,3 +46,12 @@ def test_independent_tests_have_no_order_finding(tmp_path: Path) -> None:
 
     assert data["summary"]["by_rule"]["order-dependence"] == 0
     assert "order-dependence" not in data["not_checked"]
+
+
+def test_budget_that_runs_out_is_said(tmp_path: Path) -> None:
+    root = write_project(tmp_path, order_suite(2, 5, polluter=(0, 1), victim=(1, 3)))
+
+    data = audit_json(root, "--seed", "1", "--budget", "0.2")
+
+    assert data["notes"] == ["the budget of 0.2 s ran out while running other orders"]
+    assert [run["label"] for run in data["runs"]] == ["own order"]

@@ -111,7 +111,7 @@ def find_order_dependence(
                 report.runs.append((label, run.seconds))
                 advance()
     except (BudgetSpent, RunTimedOut):
-        report.notes.append(f"the budget of {budget:.0f} s ran out while running other orders")
+        report.notes.append(f"the budget of {budget:g} s ran out while running other orders")
     victims = _changed(runs)
     found: list[str] = []
     with progress.steps("bisecting", len(victims), "tests whose outcome changed") as advance:
@@ -121,7 +121,7 @@ def find_order_dependence(
             except (BudgetSpent, RunTimedOut):
                 report.not_bisected = victims[index:]
                 report.notes.append(
-                    f"the budget of {budget:.0f} s ran out: {len(victims) - index} of "
+                    f"the budget of {budget:g} s ran out: {len(victims) - index} of "
                     f"{len(victims)} tests were not bisected (pass a larger --budget)"
                 )
                 break

@@ -221,8 +221,3 @@ def resolved(node: ast.expr, source: SourceFile) -> str | None:
     if imported is None:
         return None
     return f"{imported}.{rest}" if rest else imported
-
-
-def line_of(node: ast.AST) -> int:
-    """The node's first line (decorators included for a function)."""
-    return int(getattr(node, "lineno", 1))
