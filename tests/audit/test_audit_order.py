@@ -39,6 +39,19 @@ def test_test_that_needs_another_to_run_first_is_named(tmp_path: Path) -> None:
     )
 
 
+def test_suite_that_runs_under_xdist_is_run_in_one_process(tmp_path: Path) -> None:
+    suite = order_suite(2, 5, polluter=(0, 1), victim=(1, 3))
+    suite["pytest.ini"] = "[pytest]\naddopts = -n 2\n"
+    root = write_project(tmp_path, suite)
+
+    data = audit_json(root, "--seed", "1")
+
+    [found] = [f for f in data["findings"] if f["rule"] == "order-dependence"]
+    assert found["message"].startswith(
+        "test_01_03 fails when `tests/integration/test_part_00.py::test_00_01` runs before it"
+    )
+
+
 def test_independent_tests_have_no_order_finding(tmp_path: Path) -> None:
     root = write_project(tmp_path, order_suite(3, 5, polluter=(-1, -1), victim=(-1, -1)))
 

@@ -110,6 +110,9 @@ class SuiteRunner:
             options += ["-p", "randomly", f"--randomly-seed={seed}"]
         else:
             options += ["-p", "no:randomly"]
+        if importlib.util.find_spec("xdist") is not None:
+            # One process, the tests in the order given, even where addopts hold `-n auto`.
+            options += ["-n", "0"]
         if importlib.util.find_spec("pytest_cov") is not None:
             # A project's own --cov (often in addopts) would apply its fail-under to a part run.
             options.append("--no-cov")
