@@ -1,7 +1,7 @@
 """The `flask-testkit` command and the `flask testkit` group.
 
 Every `flask` command loads this module through the `flask.commands` entry point, so it imports
-only click and Flask; the generator is imported when `init` runs.
+only click and Flask; the generator is imported when `init` runs, the audit when `audit` does.
 """
 
 from __future__ import annotations
@@ -95,6 +95,71 @@ def init_command(app_spec: str, **options: Any) -> None:
     _init(app_spec, **options)
 
 
+def _audit(ctx: click.Context, app: str | None, **options: Any) -> None:
+    from flask_testkit.audit.command import AuditRequest, run_audit
+
+    ctx.exit(run_audit(AuditRequest(app=app, **options)))
+
+
+_audit_options = [
+    click.argument("path", default="tests", required=False),
+    click.option(
+        "--json",
+        "json_path",
+        metavar="FILE",
+        help="Also write the findings as JSON to FILE; '-' prints the JSON on stdout and the "
+        "report on stderr.",
+    ),
+    click.option(
+        "--fail-on",
+        metavar="RULE,...",
+        help="Exit with 1 when there is a finding of these rules (comma-separated ids, or 'all').",
+    ),
+    click.option(
+        "--budget",
+        default=300.0,
+        show_default=True,
+        type=click.FloatRange(min=0),
+        metavar="SECONDS",
+        help="Time for the runs in other orders and the bisecting; 0 skips order-dependence.",
+    ),
+    click.option(
+        "--seed",
+        type=int,
+        help="Seed of the first random order (the second is SEED+1); random by default.",
+    ),
+    click.option(
+        "--no-run",
+        "run",
+        is_flag=True,
+        flag_value=False,
+        default=True,
+        help="Only read the suite's source: leave out the rules that need it to run.",
+    ),
+]
+
+
+def _with_audit_options(function: F) -> F:
+    for option in reversed(_audit_options):
+        function = option(function)
+    return function
+
+
+@main.command("audit")
+@click.option(
+    "--app",
+    "app_spec",
+    envvar="FLASK_APP",
+    help="The app, in Flask's --app syntax, e.g. 'app:create_app(\"testing\")'. "
+    "Defaults to $FLASK_APP.",
+)
+@_with_audit_options
+@click.pass_context
+def audit_command(ctx: click.Context, /, app_spec: str | None, **options: Any) -> None:
+    """Check a test suite against the guide's "Don't" rules: read it, run it, report."""
+    _audit(ctx, app_spec, **options)
+
+
 @main.group("coverage")
 def coverage_group() -> None:
     """Endpoint coverage reports written by pytest --endpoint-coverage-json."""
@@ -155,3 +220,15 @@ def flask_init_command(ctx: click.Context, /, **options: Any) -> None:
     if not spec:
         raise click.UsageError("name the app: flask --app 'module:create_app()' testkit init")
     _init(spec, **options)
+
+
+@testkit_group.command("audit", with_appcontext=False)
+@_with_audit_options
+@click.pass_context
+def flask_audit_command(ctx: click.Context, /, **options: Any) -> None:
+    """Check the suite of the app given to `flask --app` against the guide's "Don't" rules."""
+    info = ctx.ensure_object(ScriptInfo)
+    spec = info.app_import_path or os.environ.get("FLASK_APP")
+    if not spec:
+        raise click.UsageError("name the app: flask --app 'module:create_app()' testkit audit")
+    _audit(ctx, spec, **options)

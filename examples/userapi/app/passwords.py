@@ -7,8 +7,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
 # Verified against when a login names no account (or one without a password), so that such
-# attempts cost as much time as a wrong password and do not reveal which emails exist.
-_DECOY_PASSWORD = "decoy password that never matches"
+# attempts cost as much time as a wrong password and do not reveal which emails exist. Public so
+# that tests can check that it opens no account itself.
+DECOY_PASSWORD = "decoy password that never matches"
 
 
 def _hasher() -> PasswordHasher:
@@ -43,5 +44,5 @@ def _decoy_hash(hasher: PasswordHasher) -> str:
     cache: dict[tuple[int, int, int], str] = current_app.extensions.setdefault("decoy_hashes", {})
     key = (hasher.time_cost, hasher.memory_cost, hasher.parallelism)
     if key not in cache:
-        cache[key] = hasher.hash(_DECOY_PASSWORD)
+        cache[key] = hasher.hash(DECOY_PASSWORD)
     return cache[key]

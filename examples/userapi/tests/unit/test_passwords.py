@@ -35,9 +35,9 @@ def test_verify_without_a_usable_hash_is_false(context, stored):
 
 
 def test_the_decoy_password_opens_nothing(context):
-    from app.passwords import _DECOY_PASSWORD
+    from app.passwords import DECOY_PASSWORD
 
-    assert verify_password(None, _DECOY_PASSWORD) is False
+    assert verify_password(None, DECOY_PASSWORD) is False
 
 
 def test_needs_rehash_only_when_cost_changes(context, monkeypatch):

@@ -1,0 +1,118 @@
+"""A process that has imported pytest and its plugins once, and forks a fresh child per run.
+
+Most of a small suite's run is Python importing pytest, its plugins, Flask and SQLAlchemy. The
+bisecting takes dozens of runs, so each is forked from this process instead of started anew.
+Only third-party modules are imported here, never the project's own: every child imports the
+app and the tests itself, so no state of theirs passes from one run to the next.
+
+Protocol: one JSON request a line on stdin ({"args", "cwd", "log", "timeout"}), one JSON answer a
+line on stdout ({"returncode", "timed_out"}).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import signal
+import sys
+import time
+import traceback
+from importlib.metadata import entry_points
+from typing import Any
+
+_PRELOADED = (
+    "pytest",
+    "werkzeug",
+    "jinja2",
+    "flask",
+    "flask.testing",
+    "sqlalchemy",
+    "sqlalchemy.orm",
+    "flask_sqlalchemy",
+)
+
+
+_OWN_PACKAGE = (__spec__.name if __spec__ else __name__).split(".")[0]
+# pytest rewrites the asserts of plugins' modules as it imports them, and warns (an error under
+# `filterwarnings = error`) about the ones imported before. Here they are imported first, on
+# purpose: only their own asserts' messages lose detail; the suite's asserts are rewritten.
+_REWRITE_WARNING = ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
+
+
+def _preload() -> None:
+    for name in _PRELOADED:
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
+    for entry in entry_points(group="pytest11"):
+        if not entry.value.startswith(_OWN_PACKAGE):
+            with contextlib.suppress(Exception):
+                entry.load()
+
+
+def _forget_own_package() -> None:
+    """Drop this package's modules, which the child's pytest imports anew, as plugins."""
+    for name in list(sys.modules):
+        if name.split(".")[0] == _OWN_PACKAGE:
+            del sys.modules[name]
+
+
+def _child(request: dict[str, Any]) -> None:
+    """In the forked child: run pytest as `python -m pytest` would from cwd, then exit."""
+    code = 3
+    try:
+        os.chdir(request["cwd"])
+        sys.path.insert(0, request["cwd"])
+        log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+        sys.stdout = sys.__stdout__ or sys.stderr
+        _forget_own_package()
+        args = [*request["args"], *_REWRITE_WARNING]
+        sys.argv = ["pytest", *args]
+        import pytest
+
+        code = int(pytest.main(args))
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
+
+
+def _wait(pid: int, timeout: float | None) -> dict[str, Any]:
+    deadline = None if timeout is None else time.monotonic() + timeout
+    delay = 0.002
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return {"returncode": os.waitstatus_to_exitcode(status), "timed_out": False}
+        if deadline is not None and time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return {"returncode": -9, "timed_out": True}
+        time.sleep(delay)
+        delay = min(delay * 2, 0.05)
+
+
+def serve() -> None:
+    """Answer run requests until stdin closes."""
+    _preload()
+    answers = sys.stdout
+    # A child's output goes to its log: the answers' stream stays the parent's alone.
+    sys.stdout = sys.stderr
+    for line in sys.stdin:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            _child(request)
+        answers.write(json.dumps(_wait(pid, request.get("timeout"))) + "\n")
+        answers.flush()
+
+
+if __name__ == "__main__":
+    serve()
