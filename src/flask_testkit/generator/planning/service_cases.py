@@ -34,6 +34,7 @@ _MAX_WHOLE = 300
 _SIGNED_IN = ("user", "admin_user")
 # A string this long with no space is a token or a hash made for the probe's own rows.
 _TOKEN = 40
+_SHORTEST_VALUE = 3
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{2}:\d{2}:\d{2}")
 
 
@@ -136,6 +137,13 @@ class ServiceCases:
                 return Code("TEST_PASSWORD")
             if isinstance(value, str) and len(value) >= _TOKEN and " " not in value:
                 raise _Unwritable  # a token or a hash made for the probe's own rows
+            if isinstance(value, str) and len(value) >= _SHORTEST_VALUE:
+                # A factory value (user3@example.com) is another row's in the test: name it.
+                known = {*taken, *_SIGNED_IN}
+                for var, values in rows.items():
+                    attribute = next((a for a, v in values.items() if v == value), None)
+                    if attribute is not None and var in known:
+                        return Code(f"{row_var(var)}.{attribute}")
             if type(value) is int:
                 known = {*taken, *_SIGNED_IN}
                 for var, values in rows.items():
