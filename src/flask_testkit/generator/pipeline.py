@@ -18,8 +18,8 @@ from .errors import GeneratorError
 from .planning.auth import detect_auth
 from .planning.endpoint_plans import EndpointPlan, Planner
 from .planning.factory_specs import build_factory_specs
-from .planning.service_cases import ServiceCase, ServiceCases
-from .probing.command_probes import CommandProbe, CommandRun
+from .planning.service_cases import ServiceCases
+from .probing.command_stage import probe_commands
 from .probing.data_access import layer_engines, leave_out_touched, probe_guard
 from .probing.probe_database import (
     Isolated,
@@ -36,13 +36,12 @@ from .probing.service_calls import ServiceRecorder
 from .progress import Progress
 from .reading.app_files import ScratchCopy, cwd_writes, empty_working_directory, scratch_copy
 from .reading.app_loading import AppTarget, load_app
-from .reading.app_packages import app_packages, service_functions
+from .reading.app_packages import app_packages, service_functions, untested_services
 from .reading.builds import development_rules, rebuild_differs, setup_lines
-from .reading.commands import app_commands
 from .reading.data_layer import detect_data_layer
 from .reading.environment import conftest_environment, recording_environment
 from .reading.file_database import find_file_database
-from .reading.models import ModelScan, scan_models
+from .reading.models import scan_models
 from .reading.routes import development_pages, discover_endpoints, framework_pages
 from .rendering.command_tests import command_tests
 from .rendering.model_tests import collect_checks, untested_methods
@@ -217,7 +216,7 @@ def _build_suite(
         models = [(m.name, m.cls) for m in scan.models] if scan else []
         services = ServiceCases(prober, models, auth).build(plans) if scan and factories else []
         leave_out_touched(plans, prober.touched)
-        command_runs = _command_runs(
+        command_runs = probe_commands(
             probe_app, target, scan, isolated, factories, copy, reads, options.timeout, progress
         )
         notes += command_runs.notes
@@ -276,45 +275,6 @@ def _build_suite(
         fallback,
     )
     return suite
-
-
-@dataclass
-class _CommandRuns:
-    runs: list[CommandRun]
-    notes: list[str]
-
-
-def _command_runs(
-    app: Any,
-    target: AppTarget,
-    scan: ModelScan | None,
-    isolated: Isolated,
-    factories: ModuleType | None,
-    copy: ScratchCopy,
-    reads: dict[str, str | None],
-    timeout: float,
-    progress: Progress,
-) -> _CommandRuns:
-    """The app's own commands, each run where it can do no harm; the runs worth a test."""
-    specs = app_commands(app, target.packages)
-    if not specs:
-        return _CommandRuns([], [])
-    models = [(m.name, m.cls) for m in scan.models] if scan else []
-    folders = [copy.copy, copy.working]
-    probe = CommandProbe(app, isolated, models, folders, timeout, factories, reads)
-    with progress.steps("running", len(specs), "commands") as advance:
-        runs = []
-        for spec in specs:
-            runs += probe.runs([spec])
-            advance()
-    notes = [f"{label}: left out, it {why}" for label, why in sorted(probe.left_out.items())]
-    return _CommandRuns(runs, notes)
-
-
-def untested_services(target: AppTarget, tested: list[ServiceCase]) -> list[str]:
-    """The service functions no unit test calls."""
-    called = {f"{case.call.module}.{case.call.name}" for case in tested}
-    return [name for name in service_functions(target) if name not in called]
 
 
 def _import_factories(source: str, folder: Path) -> ModuleType:

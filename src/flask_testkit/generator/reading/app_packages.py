@@ -39,3 +39,9 @@ def service_functions(target: AppTarget) -> list[str]:
                 if inspect.isfunction(value) and value.__module__ == name and attr[:1] != "_":
                     found.append(f"{name}.{attr}")
     return found
+
+
+def untested_services(target: AppTarget, tested: list[Any]) -> list[str]:
+    """The service functions no unit test calls."""
+    called = {f"{case.call.module}.{case.call.name}" for case in tested}
+    return [name for name in service_functions(target) if name not in called]
