@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from ..cases import HAPPY, Case, Setup, case_subject
 from ..code import Code, snake
+from ..probing.row_counts import make_rows_first, row_counts
 from ..probing.sandbox import guarded
 from ..probing.service_calls import Row, ServiceCall
 from .values import TEST_PASSWORD
@@ -196,11 +197,12 @@ class ServiceCases:
         with self.prober.isolated() as session:
             try:
                 if rows_first:
-                    for name, _ in self.models:
-                        factory = names.get(f"{name}Factory")
-                        if factory is not None:
-                            with session.begin_nested():
-                                factory.create_batch(2)
+                    make_rows_first(
+                        session,
+                        self.models,
+                        lambda name: names.get(f"{name}Factory"),
+                        skip_refused=False,
+                    )
                 for setup in case.setups:
                     kwargs = {k: resolve(v, names) for k, v in setup.kwargs.items()}
                     if setup.batch:
@@ -212,7 +214,7 @@ class ServiceCases:
                         session.flush()
                 args = [_evaluated(a, names) for a in case.args]
                 kwargs = {k: _evaluated(v, names) for k, v in case.kwargs.items()}
-                before = _counts(session, self.models)
+                before = row_counts(session, self.models)
             except Exception as error:
                 replayed.failed = f"{type(error).__name__}: {error}"
                 return replayed
@@ -226,7 +228,7 @@ class ServiceCases:
                 replayed.failed = "it needs more than the test database, or more time"
                 return replayed
             try:
-                after = _counts(session, self.models)
+                after = row_counts(session, self.models)
             except sa.exc.SQLAlchemyError:
                 session.rollback()
                 after = before
@@ -255,11 +257,6 @@ def _plain(result: Any) -> Any:
 @dataclass(frozen=True)
 class _Opaque:
     type_name: str
-
-
-def _counts(session: Any, models: list[tuple[str, type[Any]]]) -> dict[str, int]:
-    count = sa.select(sa.func.count())
-    return {name: int(session.scalar(count.select_from(cls))) for name, cls in models}
 
 
 def _importable(error: type[BaseException]) -> bool:

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from ..reading.commands import CommandSpec, argument_values
 from .processes import ProgramBlocked, programs_blocked
+from .row_counts import make_rows_first, row_counts
 from .sandbox import NetworkBlocked, ProbeTimeout, guarded
 
 # Lines of output a test asserts, at most, and the longest line worth asserting.
@@ -147,7 +148,12 @@ class CommandProbe:
         result: Any = None
         with self.isolated() as session:
             if rows_first:
-                self._make_rows(session)
+                make_rows_first(
+                    session,
+                    self.models,
+                    lambda name: getattr(self.factories, f"{name}Factory", None),
+                    skip_refused=True,
+                )
             start = self._counts(session) or {}
             started = time.monotonic()
             with guarded(self.timeout * _TIME_FACTOR) as report, programs_blocked() as tried:
@@ -173,24 +179,9 @@ class CommandProbe:
             problem = "changes tables in a way the rollback does not undo"
         return _Seen(result.exit_code, result.output, counts or {}, problem, seconds)
 
-    def _make_rows(self, session: Any) -> None:
-        """Two rows of each model, so that the keys the command's rows get are not 1, 2..."""
-        for name, _ in self.models:
-            factory = getattr(self.factories, f"{name}Factory", None)
-            if factory is None:
-                continue
-            try:
-                with session.begin_nested():
-                    factory.create_batch(2)
-            except Exception:  # a row its factory can't make on its own: the others still shift
-                continue
-
     def _counts(self, session: Any) -> dict[str, int] | None:
         try:
-            return {
-                name: int(session.scalar(sa.select(sa.func.count()).select_from(cls)))
-                for name, cls in self.models
-            }
+            return row_counts(session, self.models)
         except sa.exc.SQLAlchemyError:
             return None
 
