@@ -23,7 +23,7 @@ from flask_testkit.audit.report import AuditResult, echo_report, json_text
 from flask_testkit.audit.runner import Observe, Run, SuiteRunner
 from flask_testkit.audit.static_rules import mocked_database, private_internals
 from flask_testkit.audit.suite_source import SuiteSource, read_suite
-from flask_testkit.audit.target import AppTarget, defined_by, load_target
+from flask_testkit.audit.target import AppTarget, defined_by, is_mapped_column, load_target
 from flask_testkit.generator.progress import Progress, progress_for
 
 #: Rules that need the suite to run; --no-run leaves them out.
@@ -88,12 +88,12 @@ def _audit(request: AuditRequest, root: Path, progress: Progress) -> AuditResult
         )
     progress.stage("reading the app and the suite")
     target = load_target(request.app, root)
-    suite = read_suite(root, tests, target.packages, defined_by(target.packages))
+    suite = read_suite(root, tests, target.packages, defined_by(target.packages), is_mapped_column)
     findings: list[Finding] = [
         *mocked_database(suite),
         *hard_coded_ids(suite),
         *private_internals(suite),
-        *static_layout(suite),
+        *static_layout(suite, target.unit_subjects),
     ]
     result = AuditResult(target.spec, _shown(tests, root), findings)
     if not request.run:

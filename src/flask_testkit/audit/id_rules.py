@@ -42,16 +42,43 @@ def _makes_rows(function: Function) -> bool:
     return False
 
 
-def _rows_come_from_database(function: Function, suite: SuiteSource) -> bool:
-    """The test makes rows (a factory, session.add, a fixture that does) or writes by request."""
+def _made_rows_first(function: Function, suite: SuiteSource) -> bool:
+    """Rows are there before any request: a factory, session.add, or a fixture that does."""
     if _makes_rows(function):
         return True
     fixtures = suite.fixtures()
-    for name in suite.closure(function.params):
-        if any(_makes_rows(fixture) for fixture in fixtures[name]):
-            return True
+    return any(
+        _makes_rows(fixture)
+        for name in suite.closure(function.params)
+        for fixture in fixtures[name]
+    )
+
+
+def _write_requests(function: Function) -> list[ast.Call]:
     requests = (_request_call(node) for node in ast.walk(function.node))
-    return any(request[1] in _WRITE_METHODS for request in requests if request)
+    return [request[0] for request in requests if request and request[1] in _WRITE_METHODS]
+
+
+def _written_before(call: ast.Call, writes: list[ast.Call]) -> bool:
+    # A request cannot name a row it makes itself: only an earlier write may have made it.
+    return any((w.lineno, w.col_offset) < (call.lineno, call.col_offset) for w in writes)
+
+
+def _given_keys(function: Function, suite: SuiteSource) -> set[str]:
+    """Columns the test (or a fixture it uses) gives a value: its rows' and bodies' own keys."""
+    fixtures = suite.fixtures()
+    scopes = [function, *(f for name in suite.closure(function.params) for f in fixtures[name])]
+    keys: set[str] = set()
+    for scope in scopes:
+        for node in ast.walk(scope.node):
+            if isinstance(node, ast.Call):
+                # `author__created_at=` is the related row's `created_at`.
+                keys |= {k.arg.rsplit("__", 1)[-1] for k in node.keywords if k.arg}
+                values = [*node.args, *(k.value for k in node.keywords)]
+                keys |= {key for value in values for key, _ in _dict_literals(value)}
+            elif isinstance(node, ast.Assign):
+                keys |= {t.attr for t in node.targets if isinstance(t, ast.Attribute)}
+    return keys
 
 
 def _literal_ids_in_url(url: ast.expr) -> list[str]:
@@ -132,7 +159,7 @@ def _dict_literals(node: ast.expr) -> Iterator[tuple[str, ast.expr]]:
                 yield from _dict_literals(value)
 
 
-def _assert_problems(test: ast.expr, frozen: bool) -> Iterator[tuple[int, str]]:
+def _assert_problems(test: ast.expr, frozen: bool, given: set[str]) -> Iterator[tuple[int, str]]:
     for compare in (n for n in ast.walk(test) if isinstance(n, ast.Compare)):
         for side, other in _literal_pairs(compare):
             key = _key_of(side)
@@ -140,8 +167,9 @@ def _assert_problems(test: ast.expr, frozen: bool) -> Iterator[tuple[int, str]]:
             candidates += list(_dict_literals(side))
             for name, value in candidates:
                 is_id = _is_id_key(name) and _is_int_literal(value)
-                is_time = not frozen and _is_timestamp_key(name) and _is_time_literal(value)
-                if is_id or is_time:
+                # A date the test gave the row itself is the test's, not the server's.
+                server_set = not frozen and name not in given and _is_timestamp_key(name)
+                if is_id or (server_set and _is_time_literal(value)):
                     yield compare.lineno, f"asserts `{name} == {ast.unparse(value)}`"
 
 
@@ -158,20 +186,29 @@ def _frozen_clock(function: Function) -> bool:
 def hard_coded_ids(suite: SuiteSource) -> Iterator[Finding]:
     """Literal ids in URLs and asserts, and literal timestamps, in tests whose rows are real."""
     for function in suite.functions():
-        if not function.is_test or not _rows_come_from_database(function, suite):
+        if not function.is_test:
             continue
+        rows_first = _made_rows_first(function, suite)
+        writes = _write_requests(function)
+        if not rows_first and not writes:
+            continue
+        given = _given_keys(function, suite)
         problems: dict[tuple[int, str], None] = {}
         for node in ast.walk(function.node):
             request = _request_call(node)
             call = request[0] if request else None
             url = _url_of(call) if call is not None else None
-            if call is not None and url is not None:
+            if (
+                call is not None
+                and url is not None
+                and (rows_first or _written_before(call, writes))
+            ):
                 for number in _literal_ids_in_url(url):
                     problems[
                         (call.lineno, f"requests {ast.unparse(url)} with the literal id {number}")
                     ] = None
             if isinstance(node, ast.Assert):
-                for problem in _assert_problems(node.test, _frozen_clock(function)):
+                for problem in _assert_problems(node.test, _frozen_clock(function), given):
                     problems[problem] = None
         for line, message in problems:
             yield Finding(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 from flask_testkit.audit.findings import Finding
 from flask_testkit.audit.suite_source import Function, SuiteSource, dotted
@@ -23,7 +23,30 @@ def _sends_requests(function: Function, suite: SuiteSource) -> str | None:
     return None
 
 
-def static_layout(suite: SuiteSource) -> Iterator[Finding]:
+def _unit_folder_left_empty(
+    suite: SuiteSource, base: str, unit_subjects: Sequence[str]
+) -> Iterator[Finding]:
+    """A unit/ folder with no test: fine for an app with nothing to unit-test but its views.
+
+    An app whose logic all lives in its views (no models, no service module) has nothing a unit
+    test could reach without a request; its empty unit/ folder is where such tests will go.
+    """
+    if not unit_subjects:
+        return
+    shown = ", ".join(f"`{name.rsplit('.', 1)[-1]}`" for name in unit_subjects[:3])
+    more = f" and {len(unit_subjects) - 3} more" if len(unit_subjects) > 3 else ""
+    yield Finding(
+        "layout",
+        f"{base}/unit",
+        None,
+        f"{base}/unit holds no test, though the app has models or service functions to "
+        f"unit-test: {shown}{more}",
+        f"test them in {base}/unit/ without a request: a model's methods, a service "
+        "function's result.",
+    )
+
+
+def static_layout(suite: SuiteSource, unit_subjects: Sequence[str] = ()) -> Iterator[Finding]:
     """Missing unit/ or integration/ folders, and unit tests that send requests."""
     tests = [source for source in suite.files if source.is_test_file]
     areas = {source.area for source in tests}
@@ -34,14 +57,18 @@ def static_layout(suite: SuiteSource) -> Iterator[Finding]:
         else folder
     )
     for area, holds in (("unit", "service logic"), ("integration", "HTTP endpoints")):
-        if tests and area not in areas:
-            yield Finding(
-                "layout",
-                base,
-                None,
-                f"no {base}/{area} folder: the tests of {holds} are not kept apart",
-                f"put the tests of {holds} in {base}/{area}/.",
-            )
+        if not tests or area in areas:
+            continue
+        if area == "unit" and any(path.is_dir() for path in suite.tests.rglob(area)):
+            yield from _unit_folder_left_empty(suite, base, unit_subjects)
+            continue
+        yield Finding(
+            "layout",
+            base,
+            None,
+            f"no {base}/{area} folder: the tests of {holds} are not kept apart",
+            f"put the tests of {holds} in {base}/{area}/.",
+        )
     for function in suite.functions():
         if function.is_test and function.file.area == "unit":
             how = _sends_requests(function, suite)

@@ -139,9 +139,12 @@ def _is_factory_call(node: ast.expr) -> bool:
     return any(part.endswith("Factory") for part in parts)
 
 
-def _app_objects(function: FunctionNode, source: SourceFile, suite: SuiteSource) -> set[str]:
-    """Local names bound to what the app's own code (or a factory of its models) returned."""
-    bound: set[str] = set()
+def _app_objects(function: FunctionNode, source: SourceFile, suite: SuiteSource) -> dict[str, str]:
+    """Local names bound to what the app's own code (or a factory of its models) returned.
+
+    Each maps to the dotted name of what made it: the app's class, or "" for a factory.
+    """
+    bound: dict[str, str] = {}
     for child in ast.walk(function):
         if isinstance(child, ast.Assign) and isinstance(child.value, ast.Call):
             # A class of the app's (`UserService()`), not a function: `create_app()` gives Flask's
@@ -149,8 +152,18 @@ def _app_objects(function: FunctionNode, source: SourceFile, suite: SuiteSource)
             callee = resolved(child.value.func, source) or ""
             is_app_class = suite.is_app_name(callee) and callee.rsplit(".", 1)[-1][:1].isupper()
             if _is_factory_call(child.value) or is_app_class:
-                bound |= {t.id for t in child.targets if isinstance(t, ast.Name)}
+                maker = "" if _is_factory_call(child.value) else callee
+                bound |= {t.id: maker for t in child.targets if isinstance(t, ast.Name)}
     return bound
+
+
+def _defines_factories(source: SourceFile) -> bool:
+    """A module of Factory Boy factories: a class whose base is a `*Factory`."""
+    return any(
+        isinstance(node, ast.ClassDef)
+        and any((dotted(base) or "").endswith("Factory") for base in node.bases)
+        for node in source.tree.body
+    )
 
 
 def _shadowed(function: FunctionNode | None) -> set[str]:
@@ -164,7 +177,10 @@ def _private_uses(
     scope: ast.AST, function: FunctionNode | None, source: SourceFile, suite: SuiteSource
 ) -> Iterator[tuple[int, str, str]]:
     shadowed = _shadowed(function)
-    objects = _app_objects(function, source, suite) if function is not None else set()
+    objects = _app_objects(function, source, suite) if function is not None else {}
+    # Building a row as it is stored is what factories are for: a mapped column is the row's
+    # data (a hash the model's own setter made, say), not an internal of the app's behaviour.
+    builds_rows = _defines_factories(source)
     for child in ast.walk(scope):
         if not isinstance(child, ast.Attribute) or not _is_private(child.attr):
             continue
@@ -175,11 +191,15 @@ def _private_uses(
             continue
         owner = ast.unparse(child.value)
         if root.id in objects and not child.attr.startswith("_sa_"):
-            yield child.lineno, child.attr, f"`{owner}` (made by the app's code)"
+            maker = objects[root.id]
+            row_column = bool(maker) and suite.maps_column(maker, child.attr)
+            if not (builds_rows and root is child.value and row_column):
+                yield child.lineno, child.attr, f"`{owner}` (made by the app's code)"
         elif root.id not in shadowed:
-            name = resolved(child.value, source)
+            name = resolved(child.value, source) or ""
             # `db._make_scoped_session` is Flask-SQLAlchemy's, though `db` is the app's.
-            if name and suite.is_app_name(name) and suite.defines(name, child.attr):
+            own = name and suite.is_app_name(name) and suite.defines(name, child.attr)
+            if own and not (builds_rows and suite.maps_column(name, child.attr)):
                 yield child.lineno, child.attr, f"`{name}`"
 
 

@@ -62,6 +62,8 @@ class SuiteSource:
     files: list[SourceFile]
     #: whether the app's own code defines attribute `attr` of the object named `owner`
     defines: Callable[[str, str], bool] = lambda owner, attr: True
+    #: whether attribute `attr` of the app's class named `owner` is a mapped database column
+    maps_column: Callable[[str, str], bool] = lambda owner, attr: False
     _fixtures: dict[str, list[Function]] | None = field(default=None, repr=False)
 
     def functions(self) -> Iterator[Function]:
@@ -101,6 +103,7 @@ def read_suite(
     tests: Path,
     app_packages: frozenset[str],
     defines: Callable[[str, str], bool] | None = None,
+    maps_column: Callable[[str, str], bool] | None = None,
 ) -> SuiteSource:
     """Parse every .py file under tests; a file that does not parse is an AuditError."""
     if not tests.is_dir():
@@ -120,6 +123,8 @@ def read_suite(
     suite = SuiteSource(root, tests, app_packages, files)
     if defines is not None:
         suite.defines = defines
+    if maps_column is not None:
+        suite.maps_column = maps_column
     return suite
 
 

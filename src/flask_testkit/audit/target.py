@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
 from flask_testkit.audit.findings import AuditError
 from flask_testkit.errors import ConfigurationError
 from flask_testkit.loading import load_app
@@ -27,6 +29,8 @@ class AppTarget:
     has_database: bool
     #: endpoint name -> (file relative to the project, first line) of its view function
     views: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: what unit tests are for: the app's models, and the functions of its service modules
+    unit_subjects: tuple[str, ...] = ()
 
 
 def _relative(path: str, root: Path) -> str:
@@ -106,6 +110,38 @@ def defined_by(packages: frozenset[str]) -> Callable[[str, str], bool]:
     return defines
 
 
+def _is_model(value: object) -> bool:
+    if not isinstance(value, type):
+        return False
+    if isinstance(sa.inspect(value, raiseerr=False), sa.orm.Mapper):
+        return True
+    return any(base.__module__ == "peewee" and base.__name__ == "Model" for base in value.__mro__)
+
+
+def _unit_subjects(packages: frozenset[str]) -> tuple[str, ...]:
+    """The app's models and service functions, the ones init writes unit tests for."""
+    found = []
+    for name, module in sorted(sys.modules.items()):
+        if module is None or name.split(".")[0] not in packages:
+            continue
+        is_service = "service" in name.rsplit(".", 1)[-1]
+        for attr, value in vars(module).items():
+            if attr.startswith("_") or getattr(value, "__module__", None) != name:
+                continue
+            if _is_model(value) or (is_service and inspect.isfunction(value)):
+                found.append(f"{name}.{attr}")
+    return tuple(found)
+
+
+def is_mapped_column(owner: str, attr: str) -> bool:
+    """Whether attr of the class named owner is a column its SQLAlchemy mapper maps."""
+    cls = _lookup(owner)
+    if not isinstance(cls, type):
+        return False
+    mapper: Any = sa.inspect(cls, raiseerr=False)
+    return isinstance(mapper, sa.orm.Mapper) and attr in mapper.column_attrs
+
+
 def load_target(spec: str | None, root: Path) -> AppTarget:
     """Build the app once, here, to learn about it; an app that does not load is an AuditError."""
     if not spec:
@@ -123,9 +159,11 @@ def load_target(spec: str | None, root: Path) -> AppTarget:
         location = _view_location(view, root)
         if location is not None:
             views[endpoint] = location
+    packages = _own_packages(app, root, _spec_module(spec))
     return AppTarget(
         spec=spec,
-        packages=_own_packages(app, root, _spec_module(spec)),
+        packages=packages,
         has_database=bool(_DATABASE_EXTENSIONS.intersection(app.extensions)),
         views=views,
+        unit_subjects=_unit_subjects(packages),
     )
