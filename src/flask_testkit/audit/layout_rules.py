@@ -23,9 +23,7 @@ def _sends_requests(function: Function, suite: SuiteSource) -> str | None:
     return None
 
 
-def _unit_folder_left_empty(
-    suite: SuiteSource, base: str, unit_subjects: Sequence[str]
-) -> Iterator[Finding]:
+def _unit_folder_left_empty(base: str, unit_subjects: Sequence[str]) -> Iterator[Finding]:
     """A unit/ folder with no test: fine for an app with nothing to unit-test but its views.
 
     An app whose logic all lives in its views (no models, no service module) has nothing a unit
@@ -60,7 +58,7 @@ def static_layout(suite: SuiteSource, unit_subjects: Sequence[str] = ()) -> Iter
         if not tests or area in areas:
             continue
         if area == "unit" and any(path.is_dir() for path in suite.tests.rglob(area)):
-            yield from _unit_folder_left_empty(suite, base, unit_subjects)
+            yield from _unit_folder_left_empty(base, unit_subjects)
             continue
         yield Finding(
             "layout",
