@@ -92,8 +92,8 @@ def test_root_file_passed_as_path_is_read_and_run(tmp_path: Path) -> None:
     )
     [layout] = [f for f in data["findings"] if f["rule"] == "layout"]
     assert layout["message"] == (
-        "the whole suite is one file, tests.py: the tests of service logic and of HTTP "
-        "endpoints are not kept apart"
+        "the whole suite is this one file: the tests of service logic and of HTTP endpoints "
+        "are not kept apart"
     )
 
 

@@ -29,8 +29,8 @@ def _one_file(suite: SuiteSource) -> Finding:
         "layout",
         source.rel,
         None,
-        f"the whole suite is one file, {source.rel}: the tests of service logic and of HTTP "
-        "endpoints are not kept apart",
+        "the whole suite is this one file: the tests of service logic and of HTTP endpoints "
+        "are not kept apart",
         "split it into tests/unit/ (service logic) and tests/integration/ (HTTP endpoints).",
     )
 
