@@ -158,7 +158,8 @@ def _with_audit_options(function: F) -> F:
 def audit_command(ctx: click.Context, /, app_spec: str | None, **options: Any) -> None:
     """Check a test suite against the guide's "Don't" rules: read it, run it, report.
 
-    PATH is the suite's folder or one test file; by default the folder testpaths names, or tests.
+    PATH is the suite's folder or one test file; by default the folder testpaths
+    names, or tests/.
     """
     _audit(ctx, app_spec, **options)
 
@@ -231,7 +232,8 @@ def flask_init_command(ctx: click.Context, /, **options: Any) -> None:
 def flask_audit_command(ctx: click.Context, /, **options: Any) -> None:
     """Check the suite of the app given to `flask --app` against the guide's "Don't" rules.
 
-    PATH is the suite's folder or one test file; by default the folder testpaths names, or tests.
+    PATH is the suite's folder or one test file; by default the folder testpaths
+    names, or tests/.
     """
     info = ctx.ensure_object(ScriptInfo)
     spec = info.app_import_path or os.environ.get("FLASK_APP")
