@@ -102,7 +102,7 @@ def _audit(ctx: click.Context, app: str | None, **options: Any) -> None:
 
 
 _audit_options = [
-    click.argument("path", default="tests", required=False),
+    click.argument("path", required=False),
     click.option(
         "--json",
         "json_path",
@@ -156,7 +156,11 @@ def _with_audit_options(function: F) -> F:
 @_with_audit_options
 @click.pass_context
 def audit_command(ctx: click.Context, /, app_spec: str | None, **options: Any) -> None:
-    """Check a test suite against the guide's "Don't" rules: read it, run it, report."""
+    """Check a test suite against the guide's "Don't" rules: read it, run it, report.
+
+    PATH is the suite's folder or one test file; by default the folder testpaths
+    names, or tests/.
+    """
     _audit(ctx, app_spec, **options)
 
 
@@ -226,7 +230,11 @@ def flask_init_command(ctx: click.Context, /, **options: Any) -> None:
 @_with_audit_options
 @click.pass_context
 def flask_audit_command(ctx: click.Context, /, **options: Any) -> None:
-    """Check the suite of the app given to `flask --app` against the guide's "Don't" rules."""
+    """Check the suite of the app given to `flask --app` against the guide's "Don't" rules.
+
+    PATH is the suite's folder or one test file; by default the folder testpaths
+    names, or tests/.
+    """
     info = ctx.ensure_object(ScriptInfo)
     spec = info.app_import_path or os.environ.get("FLASK_APP")
     if not spec:

@@ -95,10 +95,15 @@ filterwarnings = error
 """
 
 
-def write_project(root: Path, files: dict[str, str]) -> Path:
-    """The shop app, the guide's conftest and pytest.ini, then the given files over them."""
+def write_project(root: Path, files: dict[str, str | None]) -> Path:
+    """The shop app, the guide's conftest and pytest.ini, then the given files over them.
+
+    A file given as None is left out, base files included.
+    """
     base = {"shop/__init__.py": SHOP, "tests/conftest.py": CONFTEST, "pytest.ini": PYTEST_INI}
     for name, text in {**base, **files}.items():
+        if text is None:
+            continue
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")

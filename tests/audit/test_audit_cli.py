@@ -77,8 +77,8 @@ def test_json_on_stdout_sends_the_report_to_stderr(project: Path) -> None:
         (
             ["missing"],
             "shop:create_app()",
-            "Error: there is no folder 'missing' to audit. Pass the suite's folder "
-            "(flask-testkit audit PATH --app ...), run from the project's folder.",
+            "Error: there is no file or folder 'missing' to audit. Pass the suite's folder or "
+            "file (flask-testkit audit PATH --app ...), run from the project's folder.",
         ),
         (
             ["--no-run"],

@@ -22,6 +22,7 @@ from flask_testkit.audit.order import find_order_dependence
 from flask_testkit.audit.report import AuditResult, echo_report, json_text
 from flask_testkit.audit.runner import Observe, Run, SuiteRunner
 from flask_testkit.audit.static_rules import mocked_database, private_internals
+from flask_testkit.audit.suite_location import locate_suite
 from flask_testkit.audit.suite_source import SuiteSource, read_suite
 from flask_testkit.audit.target import AppTarget, defined_by, is_mapped_column, load_target
 from flask_testkit.generator.progress import Progress, progress_for
@@ -42,7 +43,8 @@ class AuditRequest:
     """The options of one `audit`."""
 
     app: str | None
-    path: str = "tests"
+    #: the suite's folder or file; None: the one folder testpaths names, or tests/
+    path: str | None = None
     json_path: str | None = None
     fail_on: str | None = None
     budget: float = 300.0
@@ -80,27 +82,24 @@ def run_audit(request: AuditRequest) -> int:
 
 
 def _audit(request: AuditRequest, root: Path, progress: Progress) -> AuditResult:
-    tests = (root / request.path).resolve()
-    if not tests.is_dir():
-        raise AuditError(
-            f"there is no folder {request.path!r} to audit. Pass the suite's folder "
-            "(flask-testkit audit PATH --app ...), run from the project's folder."
-        )
+    location = locate_suite(root, request.path)
     progress.stage("reading the app and the suite")
     target = load_target(request.app, root)
-    suite = read_suite(root, tests, target.packages, defined_by(target.packages), is_mapped_column)
+    suite = read_suite(
+        root, location, target.packages, defined_by(target.packages), is_mapped_column
+    )
     findings: list[Finding] = [
         *mocked_database(suite),
         *hard_coded_ids(suite),
         *private_internals(suite),
         *static_layout(suite, target.unit_subjects),
     ]
-    result = AuditResult(target.spec, _shown(tests, root), findings)
+    result = AuditResult(target.spec, location.shown, findings)
     if not request.run:
         result.not_checked = dict.fromkeys(OBSERVED_RULES, "--no-run")
         return result
     with tempfile.TemporaryDirectory(prefix="flask-testkit-audit-") as work:
-        runner = SuiteRunner(root, tests, Path(work))
+        runner = SuiteRunner(root, location.path, Path(work))
         try:
             _run(request, result, runner, suite, target, progress)
         finally:
@@ -119,7 +118,7 @@ def _run(
     root = runner.root
     progress.stage("running the suite, observed")
     own = runner.run("own order", observe=Observe(target.packages))
-    _check_ran(own, request.path)
+    _check_ran(own, result.tests)
     _observed(result, own, suite, target, root)
     if request.budget > 0:
         order = find_order_dependence(runner, own, request.budget, request.seed, progress)
@@ -130,10 +129,6 @@ def _run(
     else:
         result.not_checked["order-dependence"] = "--budget 0"
         result.runs = [(own.label, own.seconds)]
-
-
-def _shown(tests: Path, root: Path) -> str:
-    return tests.relative_to(root).as_posix() if tests.is_relative_to(root) else str(tests)
 
 
 def _check_ran(run: Run, path: str) -> None:

@@ -44,8 +44,23 @@ def _unit_folder_left_empty(base: str, unit_subjects: Sequence[str]) -> Iterator
     )
 
 
+def _one_file(suite: SuiteSource) -> Finding:
+    [source] = [source for source in suite.files if source.path == suite.tests]
+    return Finding(
+        "layout",
+        source.rel,
+        None,
+        "the whole suite is this one file: the tests of service logic and of HTTP endpoints "
+        "are not kept apart",
+        "split it into tests/unit/ (service logic) and tests/integration/ (HTTP endpoints).",
+    )
+
+
 def static_layout(suite: SuiteSource, unit_subjects: Sequence[str] = ()) -> Iterator[Finding]:
     """Missing unit/ or integration/ folders, and unit tests that send requests."""
+    if suite.tests.is_file():
+        yield _one_file(suite)
+        return
     tests = [source for source in suite.files if source.is_test_file]
     areas = {source.area for source in tests}
     folder = tests[0].rel.split("/")[0] if tests else suite.tests.name

@@ -8,10 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask_testkit.audit.findings import AuditError
+from flask_testkit.audit.pytest_config import PytestConfig
+from flask_testkit.audit.suite_location import SuiteLocation
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
-# Folders a suite keeps beside its tests that hold no tests of its own.
-_SKIPPED_FOLDERS = frozenset({"__pycache__", ".venv", "venv", "node_modules", ".git"})
+# pytest collects a unittest case whatever its name, and its methods that unittest would run.
+_UNITTEST_CASES = frozenset({"TestCase", "IsolatedAsyncioTestCase"})
+_UNITTEST_PREFIX = "test"
 
 
 @dataclass(frozen=True)
@@ -32,15 +35,11 @@ class SourceFile:
     path: Path
     rel: str
     tree: ast.Module
+    #: whether pytest collects tests from it: it matches python_files, or is PATH itself
+    is_test_file: bool = False
     #: local name -> dotted name it was imported as (`svc` -> `app.services.user_service`)
     imports: dict[str, str] = field(default_factory=dict)
     functions: list[Function] = field(default_factory=list)
-
-    @property
-    def is_test_file(self) -> bool:
-        """A module pytest collects by default: test_*.py or *_test.py."""
-        name = self.path.name
-        return name.startswith("test_") or name.endswith("_test.py")
 
     @property
     def area(self) -> str | None:
@@ -100,27 +99,17 @@ class SuiteSource:
 
 def read_suite(
     root: Path,
-    tests: Path,
+    location: SuiteLocation,
     app_packages: frozenset[str],
     defines: Callable[[str, str], bool] | None = None,
     maps_column: Callable[[str, str], bool] | None = None,
 ) -> SuiteSource:
-    """Parse every .py file under tests; a file that does not parse is an AuditError."""
-    if not tests.is_dir():
-        raise AuditError(
-            f"there is no tests folder at {tests}. Pass the suite's folder: "
-            "flask-testkit audit PATH --app ..."
-        )
-    files = []
-    for path in sorted(tests.rglob("*.py")):
-        if _SKIPPED_FOLDERS.intersection(path.relative_to(tests).parts):
-            continue
-        files.append(_parse(path, root))
-    if not any(source.is_test_file for source in files):
-        raise AuditError(
-            f"{tests} holds no test_*.py or *_test.py file. Pass the folder the suite is in."
-        )
-    suite = SuiteSource(root, tests, app_packages, files)
+    """Parse every .py file of the suite; a file that does not parse is an AuditError."""
+    files = [_parse(path, root, location.is_test_module(path)) for path in location.python_files()]
+    cases = _unittest_cases(files)
+    for source in files:
+        source.functions = list(_functions(source, location.config, cases))
+    suite = SuiteSource(root, location.path, app_packages, files)
     if defines is not None:
         suite.defines = defines
     if maps_column is not None:
@@ -135,7 +124,7 @@ def _relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _parse(path: Path, root: Path) -> SourceFile:
+def _parse(path: Path, root: Path, is_test_file: bool) -> SourceFile:
     rel = _relative(path, root)
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
@@ -143,9 +132,8 @@ def _parse(path: Path, root: Path) -> SourceFile:
         raise AuditError(
             f"{rel} does not parse ({error}); fix it so pytest can import it."
         ) from None
-    source = SourceFile(path, rel, tree)
+    source = SourceFile(path, rel, tree, is_test_file)
     source.imports = _imports(tree, _package_of(rel))
-    source.functions = list(_functions(source))
     return source
 
 
@@ -187,21 +175,50 @@ def _params(node: FunctionNode) -> tuple[str, ...]:
     return tuple(arg.arg for arg in args if arg.arg not in ("self", "cls"))
 
 
-def _functions(source: SourceFile) -> Iterator[Function]:
+def _base_names(node: ast.ClassDef) -> set[str]:
+    return {(dotted(base) or "").rsplit(".", 1)[-1] for base in node.bases}
+
+
+def _unittest_cases(files: list[SourceFile]) -> frozenset[str]:
+    """Names of the suite's classes that derive from unittest's TestCase, through others too.
+
+    Bases are matched by name, since a suite's base case (`BaseTestCase` in tests/__init__.py)
+    is often in a module that is not a test module itself.
+    """
+    classes = [
+        node for source in files for node in ast.walk(source.tree) if isinstance(node, ast.ClassDef)
+    ]
+    cases = set(_UNITTEST_CASES)
+    grown = True
+    while grown:
+        found = {node.name for node in classes if _base_names(node) & cases}
+        grown = not found <= cases
+        cases |= found
+    return frozenset(cases)
+
+
+def _functions(
+    source: SourceFile, config: PytestConfig, cases: frozenset[str]
+) -> Iterator[Function]:
     for node in source.tree.body:
         if isinstance(node, ast.ClassDef):
-            is_test_class = node.name.startswith("Test")
+            is_case = bool(_base_names(node) & cases)
+            is_test_class = is_case or config.is_test_class(node.name)
             for member in node.body:
                 if isinstance(member, FunctionNode):
-                    yield _function(member, source, is_test_class)
+                    if is_case:
+                        named = member.name.startswith(_UNITTEST_PREFIX)
+                    else:
+                        named = is_test_class and config.is_test_function(member.name)
+                    yield _function(member, source, named)
         elif isinstance(node, FunctionNode):
-            yield _function(node, source, True)
+            yield _function(node, source, config.is_test_function(node.name))
 
 
-def _function(node: FunctionNode, source: SourceFile, may_be_test: bool) -> Function:
+def _function(node: FunctionNode, source: SourceFile, named_as_test: bool) -> Function:
     fixture = _is_fixture(node)
-    is_test = may_be_test and not fixture and node.name.startswith("test")
-    return Function(node, _params(node), is_test and source.is_test_file, fixture, source)
+    is_test = named_as_test and not fixture and source.is_test_file
+    return Function(node, _params(node), is_test, fixture, source)
 
 
 def dotted(node: ast.expr) -> str | None:

@@ -1,7 +1,8 @@
 """Form pages that answer a refused submission with the form again: error cases, not success.
 
 An HTML app shows a form that failed validation again, with 200. The status alone would count
-that as a happy path; the form's own verdict says what it is.
+that as a happy path; the form's own verdict says what it is. A submission the form accepted but
+the view refused (a wrong password) is shown again with a flashed warning instead.
 """
 
 from __future__ import annotations
@@ -9,16 +10,24 @@ from __future__ import annotations
 import importlib.util
 from typing import Any
 
-from flask import has_request_context, request
+from flask import has_request_context, message_flashed, request
 
 #: Set in a request's WSGI environ when a WTForms form refused the data it was sent.
 FORM_REFUSED = "flask_testkit.endpoint_coverage.form_refused"
+#: Flash categories that Flask's docs and the Bootstrap themes use for a refusal.
+REFUSING_CATEGORIES = frozenset({"error", "danger", "warning"})
 
 _original: list[Any] = []
 
 
+def _on_flashed(sender: object, message: str, category: str, **extra: object) -> None:
+    if category in REFUSING_CATEGORIES and has_request_context():
+        request.environ[FORM_REFUSED] = True
+
+
 def watch_forms() -> None:
-    """Mark every request in which a WTForms form fails validation, when WTForms is installed."""
+    """Mark every request in which a WTForms form fails validation or a warning is flashed."""
+    message_flashed.connect(_on_flashed)
     if _original or importlib.util.find_spec("wtforms") is None:
         return
     from wtforms import Form  # type: ignore[import-untyped]
@@ -36,7 +45,8 @@ def watch_forms() -> None:
 
 
 def unwatch_forms() -> None:
-    """Put WTForms' own validation back."""
+    """Put WTForms' own validation back, and stop listening to flashed messages."""
+    message_flashed.disconnect(_on_flashed)
     if _original:
         from wtforms import Form
 
