@@ -109,3 +109,40 @@ def test_unittest_cases_are_read_as_tests_and_a_flashed_warning_is_an_error_case
     }
     assert data["summary"]["by_rule"]["layout"] == 2
     assert data["not_checked"] == {"order-dependence": "--budget 0"}
+
+
+SET_UP_ROWS = """
+    from shop import Item, db
+    from tests import BaseCase
+
+
+    class SeededCase(BaseCase):
+        def setUp(self):
+            super().setUp()
+            db.session.add(Item(name="first"))
+            db.session.commit()
+
+
+    class SeededItemCase(SeededCase):
+        def test_get_seeded_item(self):
+            self.assertEqual(self.client.get("/items/1").status_code, 200)
+
+
+    class EmptyCase(BaseCase):
+        def test_missing_item(self):
+            self.assertEqual(self.client.get("/items/7").status_code, 404)
+"""
+
+
+def test_rows_a_set_up_makes_count_for_the_tests_of_its_case_and_of_its_subclasses(
+    tmp_path: Path,
+) -> None:
+    # setUp is the fixture of a unittest case: its rows are the database's, with ids it chose.
+    seeded = "tests/test_seeded.py"
+    root = write_project(tmp_path, {**UNITTEST_SUITE, ITEMS: None, seeded: SET_UP_ROWS})
+
+    data = audit_json(root, "--no-run")
+
+    assert places(data, "hard-coded-id") == {
+        ("hard-coded-id", seeded, line_of(root, seeded, '"/items/1"'))
+    }

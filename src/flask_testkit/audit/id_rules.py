@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from flask_testkit.audit.findings import Finding
-from flask_testkit.audit.suite_source import Function, SuiteSource, dotted
+from flask_testkit.audit.suite_source import Function, FunctionNode, SuiteSource, dotted
 
 _REQUEST_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "open"})
 _WRITE_METHODS = frozenset({"post", "put", "patch"})
@@ -30,8 +30,9 @@ def _request_call(node: ast.AST) -> tuple[ast.Call, str] | None:
     return None
 
 
-def _makes_rows(function: Function) -> bool:
-    for node in ast.walk(function.node):
+def _makes_rows(function: Function | FunctionNode) -> bool:
+    tree = function.node if isinstance(function, Function) else function
+    for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             name = dotted(node.func) or ""
             last = name.rsplit(".", 1)[-1]
@@ -43,8 +44,8 @@ def _makes_rows(function: Function) -> bool:
 
 
 def _made_rows_first(function: Function, suite: SuiteSource) -> bool:
-    """Rows are there before any request: a factory, session.add, or a fixture that does."""
-    if _makes_rows(function):
+    """Rows are there before any request: a factory, session.add, a fixture or setUp that does."""
+    if _makes_rows(function) or any(_makes_rows(set_up) for set_up in function.setups):
         return True
     fixtures = suite.fixtures()
     return any(

@@ -15,6 +15,8 @@ FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 # pytest collects a unittest case whatever its name, and its methods that unittest would run.
 _UNITTEST_CASES = frozenset({"TestCase", "IsolatedAsyncioTestCase"})
 _UNITTEST_PREFIX = "test"
+# What runs before each test of a class, as a fixture does for a function.
+_SET_UPS = frozenset({"setUp", "setUpClass", "asyncSetUp", "setup_method", "setup_class"})
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class Function:
     is_test: bool
     is_fixture: bool
     file: SourceFile
+    #: a test method's set-up methods (`setUp`, `setup_method`...), its class's and its bases'
+    setups: tuple[FunctionNode, ...] = ()
 
 
 @dataclass
@@ -107,8 +111,9 @@ def read_suite(
     """Parse every .py file of the suite; a file that does not parse is an AuditError."""
     files = [_parse(path, root, location.is_test_module(path)) for path in location.python_files()]
     cases = _unittest_cases(files)
+    classes = _classes(files)
     for source in files:
-        source.functions = list(_functions(source, location.config, cases))
+        source.functions = list(_functions(source, location.config, cases, classes))
     suite = SuiteSource(root, location.path, app_packages, files)
     if defines is not None:
         suite.defines = defines
@@ -197,28 +202,64 @@ def _unittest_cases(files: list[SourceFile]) -> frozenset[str]:
     return frozenset(cases)
 
 
+def _classes(files: list[SourceFile]) -> dict[str, list[ast.ClassDef]]:
+    """The suite's classes by name; bases are looked up by name, as for unittest cases."""
+    found: dict[str, list[ast.ClassDef]] = {}
+    for source in files:
+        for node in ast.walk(source.tree):
+            if isinstance(node, ast.ClassDef):
+                found.setdefault(node.name, []).append(node)
+    return found
+
+
+def _set_ups(
+    node: ast.ClassDef, classes: dict[str, list[ast.ClassDef]]
+) -> tuple[FunctionNode, ...]:
+    """The set-up methods a test of this class runs after: its own, then its bases'."""
+    found: list[FunctionNode] = []
+    seen: set[str] = set()
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if current.name in seen:
+            continue
+        seen.add(current.name)
+        found += [m for m in current.body if isinstance(m, FunctionNode) and m.name in _SET_UPS]
+        pending += [base for name in _base_names(current) for base in classes.get(name, [])]
+    return tuple(found)
+
+
 def _functions(
-    source: SourceFile, config: PytestConfig, cases: frozenset[str]
+    source: SourceFile,
+    config: PytestConfig,
+    cases: frozenset[str],
+    classes: dict[str, list[ast.ClassDef]],
 ) -> Iterator[Function]:
     for node in source.tree.body:
         if isinstance(node, ast.ClassDef):
             is_case = bool(_base_names(node) & cases)
             is_test_class = is_case or config.is_test_class(node.name)
+            set_ups = _set_ups(node, classes)
             for member in node.body:
                 if isinstance(member, FunctionNode):
                     if is_case:
                         named = member.name.startswith(_UNITTEST_PREFIX)
                     else:
                         named = is_test_class and config.is_test_function(member.name)
-                    yield _function(member, source, named)
+                    yield _function(member, source, named, set_ups)
         elif isinstance(node, FunctionNode):
             yield _function(node, source, config.is_test_function(node.name))
 
 
-def _function(node: FunctionNode, source: SourceFile, named_as_test: bool) -> Function:
+def _function(
+    node: FunctionNode,
+    source: SourceFile,
+    named_as_test: bool,
+    set_ups: tuple[FunctionNode, ...] = (),
+) -> Function:
     fixture = _is_fixture(node)
     is_test = named_as_test and not fixture and source.is_test_file
-    return Function(node, _params(node), is_test, fixture, source)
+    return Function(node, _params(node), is_test, fixture, source, set_ups if is_test else ())
 
 
 def dotted(node: ast.expr) -> str | None:
