@@ -30,9 +30,8 @@ def _request_call(node: ast.AST) -> tuple[ast.Call, str] | None:
     return None
 
 
-def _makes_rows(function: Function | FunctionNode) -> bool:
-    tree = function.node if isinstance(function, Function) else function
-    for node in ast.walk(tree):
+def _makes_rows(function: FunctionNode) -> bool:
+    for node in ast.walk(function):
         if isinstance(node, ast.Call):
             name = dotted(node.func) or ""
             last = name.rsplit(".", 1)[-1]
@@ -45,14 +44,9 @@ def _makes_rows(function: Function | FunctionNode) -> bool:
 
 def _made_rows_first(function: Function, suite: SuiteSource) -> bool:
     """Rows are there before any request: a factory, session.add, a fixture or setUp that does."""
-    if _makes_rows(function) or any(_makes_rows(set_up) for set_up in function.setups):
-        return True
     fixtures = suite.fixtures()
-    return any(
-        _makes_rows(fixture)
-        for name in suite.closure(function.params)
-        for fixture in fixtures[name]
-    )
+    before = [f.node for name in suite.closure(function.params) for f in fixtures[name]]
+    return any(_makes_rows(node) for node in [function.node, *function.setups, *before])
 
 
 def _write_requests(function: Function) -> list[ast.Call]:

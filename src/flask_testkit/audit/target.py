@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from flask_testkit.audit.findings import AuditError
 from flask_testkit.errors import ConfigurationError
+from flask_testkit.generator.reading.app_packages import service_functions_in
 from flask_testkit.loading import load_app
 from flask_testkit.settings import Setting
 
@@ -120,17 +121,18 @@ def _is_model(value: object) -> bool:
 
 def _unit_subjects(packages: frozenset[str]) -> tuple[str, ...]:
     """The app's models and service functions, the ones init writes unit tests for."""
-    found = []
-    for name, module in sorted(sys.modules.items()):
-        if module is None or name.split(".")[0] not in packages:
-            continue
-        is_service = "service" in name.rsplit(".", 1)[-1]
-        for attr, value in vars(module).items():
-            if attr.startswith("_") or getattr(value, "__module__", None) != name:
-                continue
-            if _is_model(value) or (is_service and inspect.isfunction(value)):
-                found.append(f"{name}.{attr}")
-    return tuple(found)
+    models = [
+        f"{name}.{attr}"
+        for name, module in sorted(sys.modules.items())
+        if module is not None and name.split(".")[0] in packages
+        for attr, value in vars(module).items()
+        if not attr.startswith("_")
+        and getattr(value, "__module__", None) == name
+        and _is_model(value)
+    ]
+    found = [*models, *service_functions_in(packages)]
+    # By module, as they are listed; a module's models before its functions.
+    return tuple(sorted(found, key=lambda dotted: dotted.rsplit(".", 1)[0]))
 
 
 def is_mapped_column(owner: str, attr: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -29,16 +30,23 @@ def app_packages(app: Any, scan: ModelScan | None, module: str, root: Path) -> t
     return tuple(found) or (module.split(".")[0],)
 
 
-def service_functions(target: AppTarget) -> list[str]:
-    """Public functions of the app's service modules, which still need unit tests."""
-    top = target.module.split(".")[0]
+def service_functions_in(packages: Iterable[str]) -> list[str]:
+    """Public functions of the loaded modules of these packages whose name holds "service"."""
+    tops = set(packages)
     found = []
     for name, module in sorted(sys.modules.items()):
-        if (name == top or name.startswith(top + ".")) and "service" in name.rsplit(".", 1)[-1]:
+        if module is None or name.split(".")[0] not in tops:
+            continue
+        if "service" in name.rsplit(".", 1)[-1]:
             for attr, value in vars(module).items():
                 if inspect.isfunction(value) and value.__module__ == name and attr[:1] != "_":
                     found.append(f"{name}.{attr}")
     return found
+
+
+def service_functions(target: AppTarget) -> list[str]:
+    """Public functions of the app's service modules, which still need unit tests."""
+    return service_functions_in([target.module.split(".")[0]])
 
 
 def untested_services(target: AppTarget, tested: list[Any]) -> list[str]:
