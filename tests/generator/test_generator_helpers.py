@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import socket
+import sys
 from pathlib import Path
 
 import pytest
 
 from flask_testkit.generator.cases import status_words
 from flask_testkit.generator.code import Imports, snake
+from flask_testkit.generator.pipeline import import_factories
 from flask_testkit.generator.probing.sandbox import NetworkBlocked, ProbeTimeout, guarded
 from flask_testkit.generator.reading.model_lookup import singular
 from flask_testkit.generator.rendering.assertions import is_stable
@@ -213,3 +215,15 @@ def test_config_values_that_name_nothing_on_disk_are_not_files(tmp_path: Path) -
     )
     copy = ScratchCopy(tmp_path / "real", tmp_path)
     assert sorted(s.key for s in file_settings(app, copy, set())) == ["LOG_FILE", "UPLOAD_FOLDER"]
+
+
+def test_factories_rewritten_in_the_same_second_run_their_new_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Where bytecode is written (most machines), an import keyed by the file's mtime and size
+    # would run the first version again: both versions here have the same size.
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    monkeypatch.setattr(sys, "pycache_prefix", str(tmp_path / "bytecode"))
+    first = import_factories("LOW = 10\n", tmp_path)
+    second = import_factories("LOW = 11\n", tmp_path)
+    assert (first.LOW, second.LOW) == (10, 11)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import tempfile
 from collections.abc import Callable
@@ -186,11 +185,11 @@ def _build_suite(
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ftk-factories-")))
             isolation = _isolation(probe_app, isolated)
             loader = Loader(
-                renderer.factories, lambda source: _import_factories(source, folder), isolation
+                renderer.factories, lambda source: import_factories(source, folder), isolation
             )
             notes += settle_factories(specs, loader)
             factories_source = renderer.factories(specs)
-            factories = _import_factories(factories_source, folder)
+            factories = import_factories(factories_source, folder)
             # Probes share the session the generated tests share, as the suite's db_session does.
             isolated = isolation(factories)
         isolated = with_own_files(probe_app, target, isolated)
@@ -277,14 +276,16 @@ def _build_suite(
     return suite
 
 
-def _import_factories(source: str, folder: Path) -> ModuleType:
+def import_factories(source: str, folder: Path) -> ModuleType:
+    """The rendered factories module, run from source, with folder/factories.py as its file."""
     path = folder / "factories.py"
+    # The file is for tracebacks only. Trials rewrite it many times a second, and an import
+    # from it could run the bytecode of an earlier version of the same size.
     path.write_text(source)
-    spec = importlib.util.spec_from_file_location("_flask_testkit_probe_factories", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
+    module = ModuleType("_flask_testkit_probe_factories")
+    module.__file__ = str(path)
     try:
-        spec.loader.exec_module(module)
+        exec(compile(source, str(path), "exec"), module.__dict__)
     except Exception as error:
         raise GeneratorError(
             f"the generated factories failed to import ({type(error).__name__}: {error}); "

@@ -123,12 +123,16 @@ class Runner:
     def _env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in _RUN_VARIABLES}
         env.pop("TEST_DATABASE_URL", None)  # each run names its database with --db-url
-        # The copy's app comes first, even when the user's is installed in editable mode, and no
-        # bytecode is written next to files of the user's.
+        # The copy's app comes first, even when the user's is installed in editable mode.
         env["PYTHONPATH"] = os.pathsep.join(
             [str(self.pythonpath), *filter(None, [env.get("PYTHONPATH")])]
         )
-        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        # No bytecode is written next to files of the user's. A PYTHONPYCACHEPREFIX in the
+        # environment keeps it apart from them, and the runs after the first then reuse it.
+        if env.get("PYTHONPYCACHEPREFIX"):
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+        else:
+            env["PYTHONDONTWRITEBYTECODE"] = "1"
         return env
 
     def _call(self, command: list[str]) -> subprocess.CompletedProcess[str]:
