@@ -177,16 +177,19 @@ def test_login_redirects_and_405s_survive_the_trip_and_merge() -> None:
     assert again.not_allowed == {("shop", "/items/<int:item_id>"): {"PATCH": {"t3", "t4"}}}
 
 
-def test_login_redirect_and_405_are_error_cases_never_happy_paths() -> None:
+def test_a_login_redirect_is_an_error_case_and_the_rules_405_is_neither_case() -> None:
     route = Route("shop", "get_item", "/items/<int:item_id>", "GET")
     signed_out = Row(route, {}, login_redirects={302: ("t1",)})
     refused = Row(route, {}, not_allowed={"PATCH": ("t2",), "PUT": ("t3",)})
+    read_only = Row(route, {200: ("t4",)}, not_allowed={"PUT": ("t3",)})
     both = Row(route, {200: ("t4",)}, {302: ("t1",)}, {"PUT": ("t3",)})
 
     assert [(a.label, a.counts_as) for a in signed_out.answers] == [("302 \u2192 login", "error")]
     assert signed_out.flags == (Flag.NO_HAPPY_PATH,)
     assert [(a.label, a.tests) for a in refused.answers] == [("405 (PATCH/PUT)", ("t2", "t3"))]
-    assert refused.flags == (Flag.NO_HAPPY_PATH,)
+    assert refused.flags == (Flag.UNTESTED,)
+    assert read_only.flags == (Flag.NO_ERROR_CASE,)
+    assert not read_only.complete
     assert both.complete
     assert both.tests == ("t1", "t3", "t4")
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from flask_testkit.endpoint_coverage.report import percent_label
+from flask_testkit.endpoint_coverage.report import NOT_ALLOWED, percent_label
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -37,11 +37,12 @@ class Cell:
 
 
 def _column(counts_as: str, status: int) -> str:
-    # A login redirect is a 3xx that counts as an error case: it shows under 4xx, labelled.
+    # A login redirect is a 3xx that counts as an error case: it shows under 4xx, labelled. The
+    # rule's 405 shows there too, though it is not an error case of the row.
     for label, kind, low, high in STATUS_CLASSES:
         if kind == counts_as and (kind != "happy" or low <= status < high):
             return label
-    return ""
+    return "4xx" if counts_as == NOT_ALLOWED else ""
 
 
 def cells_for(row: Row) -> list[Cell]:
@@ -52,7 +53,7 @@ def cells_for(row: Row) -> list[Cell]:
         answers = [a for a in row.answers if _column(a.counts_as, a.status) == label]
         statuses = tuple(a.label for a in answers)
         tests = tuple(sorted({t for a in answers for t in a.tests}))
-        if statuses:
+        if any(a.counts_as == kind for a in answers):
             state = "broken" if kind == "server" else "hit"
         elif row.exemption is None and (
             (low == 200 and "happy" not in kinds) or (low == 400 and "error" not in kinds)

@@ -56,7 +56,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--endpoint-coverage-all",
         action="store_true",
         default=False,
-        help="Also report static files and the HEAD/OPTIONS methods that Flask adds by itself.",
+        help=(
+            "Also report static files, the HEAD/OPTIONS methods that Flask adds by itself, and "
+            "the pages an API framework or a development tool serves by itself."
+        ),
     )
     parser.addini(INI, "Record and report endpoint coverage (true/false).", type="bool")
     parser.addini(

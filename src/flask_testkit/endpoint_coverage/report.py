@@ -43,6 +43,8 @@ def flags_for(statuses: Iterable[int]) -> tuple[Flag, ...]:
 
 
 def _flags(kinds: list[str]) -> tuple[Flag, ...]:
+    # The rule's 405 is shown on the row, but no request of the row's own method was refused.
+    kinds = [kind for kind in kinds if kind != NOT_ALLOWED]
     if not kinds:
         return (Flag.UNTESTED,)
     flags = []
@@ -67,6 +69,9 @@ LOGIN_LABEL = "{status} \u2192 login"
 FORM_LABEL = "{status} form refused"
 #: How the rule's 405 shows on each of its rows: the methods that the rule refused.
 NOT_ALLOWED_LABEL = "405 ({methods})"
+#: What the rule's 405 counts as: the rule's method-not-allowed check, not an error case of
+#: the row, since Flask answers it before any of the app's code runs.
+NOT_ALLOWED = "not_allowed"
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,7 @@ class Answer:
 
     status: int
     label: str
-    #: "happy", "error" or "server": what the answer proves.
+    #: "happy", "error", "server" or "not_allowed": what the answer proves.
     counts_as: str
     tests: tuple[str, ...]
 
@@ -121,7 +126,7 @@ class Row(_Answered):
 
     @property
     def answers(self) -> tuple[Answer, ...]:
-        """Every answer the row counts, by status: its own, login redirects, the rule's 405."""
+        """Every answer the row shows, by status: its own, login redirects, the rule's 405."""
         answers = [Answer(s, str(s), _kind(s), t) for s, t in self.tests_by_status.items()]
         answers += [
             Answer(s, LOGIN_LABEL.format(status=s), "error", t)
@@ -135,7 +140,7 @@ class Row(_Answered):
         if refused:
             # Labelled with the methods sent, as the row's own method was not the one refused.
             label = NOT_ALLOWED_LABEL.format(methods="/".join(self.not_allowed))
-            answers.append(Answer(405, label, "error", tuple(sorted(refused))))
+            answers.append(Answer(405, label, NOT_ALLOWED, tuple(sorted(refused))))
         return tuple(sorted(answers, key=lambda a: (a.status, a.label)))
 
     @property
@@ -215,8 +220,8 @@ class Report:
 
     @property
     def tested(self) -> int:
-        """Number of counted endpoints that at least one test reached."""
-        return sum(1 for row in self.counted if row.answers)
+        """Number of counted endpoints that at least one test sent a request of their method."""
+        return sum(1 for row in self.counted if Flag.UNTESTED not in row.flags)
 
     @property
     def complete(self) -> int:

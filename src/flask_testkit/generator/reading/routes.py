@@ -10,14 +10,10 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import Rule
 
+from ...endpoint_coverage.routes import is_development_page, is_framework_page
+
 _IMPLICIT_METHODS = {"HEAD", "OPTIONS"}
 _METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
-# API frameworks add pages of their own: the docs UI, its OAuth redirect, restx's empty root.
-# Only the OpenAPI document says something about the app, so it is the one kept.
-_FRAMEWORK_PACKAGES = ("apiflask", "flask_restx", "flask_smorest")
-_SPEC_ENDPOINTS = ("spec", "specs", "openapi_json")
-# Development tools mount pages of their own (a toolbar, a profiler); they are not the app.
-_DEVELOPMENT_PACKAGES = ("flask_debugtoolbar", "flask_profiler", "flask_monitoringdashboard")
 
 
 @dataclass(frozen=True)
@@ -83,7 +79,7 @@ def discover_endpoints(app: Flask) -> list[Endpoint]:
         if rule.endpoint == "static" or rule.endpoint.endswith(".static"):
             continue
         view = app.view_functions.get(rule.endpoint)
-        if _framework_page(rule.endpoint, view) or _development_page(view):
+        if is_framework_page(rule.endpoint, view) or is_development_page(view):
             continue
         methods = frozenset((rule.methods or set()) - _IMPLICIT_METHODS)
         arguments = _arguments(rule)
@@ -123,7 +119,7 @@ def framework_pages(app: Flask) -> list[str]:
         {
             rule.rule
             for rule in app.url_map.iter_rules()
-            if _framework_page(rule.endpoint, app.view_functions.get(rule.endpoint))
+            if is_framework_page(rule.endpoint, app.view_functions.get(rule.endpoint))
         }
     )
 
@@ -134,24 +130,9 @@ def development_pages(app: Flask) -> list[str]:
         {
             rule.rule
             for rule in app.url_map.iter_rules()
-            if _development_page(app.view_functions.get(rule.endpoint))
+            if is_development_page(app.view_functions.get(rule.endpoint))
         }
     )
-
-
-def _development_page(view: Callable[..., Any] | None) -> bool:
-    return _package(view) in _DEVELOPMENT_PACKAGES
-
-
-def _package(view: Callable[..., Any] | None) -> str:
-    owner = getattr(view, "view_class", view)
-    return (getattr(owner, "__module__", None) or "").partition(".")[0]
-
-
-def _framework_page(endpoint: str, view: Callable[..., Any] | None) -> bool:
-    """True for the docs pages an API framework serves by itself; its spec is not one."""
-    is_spec = endpoint.rpartition(".")[2] in _SPEC_ENDPOINTS
-    return _package(view) in _FRAMEWORK_PACKAGES and not is_spec
 
 
 def restx_namespace(view: Callable[..., Any] | None) -> str | None:

@@ -184,17 +184,15 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 
 
 def endpoint_cases(data: dict[str, Any] | None) -> dict[tuple[str, str], tuple[bool, bool]] | None:
-    """(METHOD, rule) -> (has a happy path, has an error case), from the endpoint report."""
+    """(METHOD, rule) -> (has a happy path, has an error case), as the endpoint report says."""
     if data is None:
         return None
     cases: dict[tuple[str, str], tuple[bool, bool]] = {}
     for row in data["endpoints"]:
-        statuses = [int(status) for status in row["statuses"]]
-        happy = any(200 <= s < 400 for s in statuses)
-        # A redirect to sign in and a form shown again with its errors are error cases; the
-        # rule's 405 is not one of the endpoint's own.
-        refusals = row.get("login_redirects") or row.get("refused_forms")
-        error = any(400 <= s < 500 for s in statuses) or bool(refusals)
+        # The report's own flags, so the summary and the report can never disagree.
+        flags = set(row["flags"])
+        happy = not flags & {"untested", "no_happy_path"}
+        error = not flags & {"untested", "no_error_case"}
         old = cases.get((row["method"], row["rule"]), (False, False))
         cases[(row["method"], row["rule"])] = (old[0] or happy, old[1] or error)
     return cases
