@@ -68,14 +68,18 @@ def test_summary_ends_with_the_command_to_run(suite: GeneratedSuite) -> None:
 def test_generated_suite_passes_the_audit(suite: GeneratedSuite) -> None:
     # Order independence is what init's verification runs check; the audit's own run checks
     # the rest, and its endpoints without an error case are the ones init's summary names.
+    # The summary's figures come from the verification run on SQLite: on PostgreSQL, a test
+    # kept as a strict xfail there (short_columns_app's login) would take its case away.
     name = suite.root.name
     command = [str(BIN / "flask-testkit"), "audit", "tests", "--app", SAMPLES[name][0]]
+    env = subprocess_env(f"{name}_audit")
+    env.pop("TEST_DATABASE_URL", None)
     result = subprocess.run(
         [*command, "--budget", "0", "--json", "-"],
         cwd=suite.root,
         capture_output=True,
         text=True,
-        env=subprocess_env(f"{name}_audit"),
+        env=env,
         check=False,
         timeout=300,
     )
