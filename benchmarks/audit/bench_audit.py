@@ -4,7 +4,7 @@ Each suite is the one tests/audit writes: files of 20 trivial tests, one of whic
 a module global that a test two thirds of the way through checks. The audit runs the suite in
 its own order, reversed and in two random orders, then bisects the victim. Each size is measured
 with runs forked from a process that imported pytest once (the default) and with every run
-started afresh (FLASK_TESTKIT_AUDIT_FORK=0).
+started afresh (FLASK_TESTKIT_FORK=0).
 
 Usage: python benchmarks/audit/bench_audit.py [--sizes 50,200,400] [--rounds N]
 """
@@ -34,7 +34,7 @@ def _audit(root: Path, fork: bool) -> tuple[float, dict[str, object]]:
     env.update(
         FLASK_TESTKIT_PROGRESS="0",
         PYTEST_ADDOPTS=UNRELATED_PLUGINS,
-        FLASK_TESTKIT_AUDIT_FORK="1" if fork else "0",
+        FLASK_TESTKIT_FORK="1" if fork else "0",
     )
     command = [str(BIN / "flask-testkit"), "audit", "--app", "shop:create_app()"]
     command += ["--seed", "1", "--json", "-"]

@@ -78,3 +78,44 @@ def test_exemption_without_a_reason_is_a_usage_error(shop: pytest.Pytester) -> N
             "as `GET /health  why it needs no error case`."
         ]
     )
+
+
+HOOK = """
+def pytest_endpoint_coverage_exemptions(config):
+    return ["GET /health  reads nothing from the request"]
+"""
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one-process", "xdist"])
+def test_a_conftest_hook_exempts_endpoints_as_the_ini_does(
+    shop: pytest.Pytester, workers: list[str]
+) -> None:
+    # A folder pytest does not read a conftest of before collecting: under xdist, only the
+    # workers load it, and its lines must reach the report all the same.
+    shop.mkpydir("more")
+    (shop.path / "more" / "conftest.py").write_text(HOOK)
+    (shop.path / "more" / "test_more.py").write_text("def test_nothing():\n    assert True\n")
+
+    result = shop.runpytest("--endpoint-coverage-json=coverage.json", *workers)
+
+    result.assert_outcomes(passed=11)
+    data = json.loads((shop.path / "coverage.json").read_text())
+    exempt = {(row["method"], row["rule"]): row["exempt"] for row in data["endpoints"]}
+    assert exempt[("GET", "/health")] == "reads nothing from the request"
+    assert [reason for reason in exempt.values() if reason] == ["reads nothing from the request"]
+    assert data["summary"]["exempt"] == 1
+
+
+def test_an_unreadable_line_from_the_hook_is_a_usage_error(shop: pytest.Pytester) -> None:
+    conftest = shop.path / "conftest.py"
+    conftest.write_text(
+        conftest.read_text()
+        + "\n\ndef pytest_endpoint_coverage_exemptions(config):\n    return ['GET /health']\n"
+    )
+
+    result = shop.runpytest("--endpoint-coverage")
+
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["*pytest_endpoint_coverage_exemptions: *cannot read 'GET /health'*"]
+    )

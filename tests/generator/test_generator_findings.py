@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -52,7 +53,8 @@ def test_route_that_answers_any_accept_header_gets_no_not_acceptable_test(
     assert "application/xml" not in no_db.read("tests/integration/test_calc_api.py").replace(
         'client.get("/api/constants", headers={"Accept": "application/xml"})', ""
     )
-    assert "GET /: no error case: the app accepted every request tried" in no_db.init.stdout
+    # GET / reads nothing of the request: it is exempt rather than a gap.
+    assert "  GET   /                     happy  exempt\n" in no_db.init.stdout
 
 
 def test_app_without_database_gets_no_factories(no_db: GeneratedSuite) -> None:
@@ -72,6 +74,32 @@ def test_generated_conftest_uses_the_database_the_run_names(
     assert result.returncode != 0
     assert "127.0.0.1:1/chosen_by_the_run" in result.stdout
     assert "port 1 failed: Connection refused" in result.stdout
+
+
+def test_an_endpoint_that_reads_nothing_from_the_request_is_exempt_and_only_it(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    notes = sample_suite("module_app", tmp_path_factory)
+
+    assert "  GET     /notes                happy  exempt\n" in notes.init.stdout
+    assert "(1 exempt: they read nothing from the request)" in notes.init.stdout
+    result = run_pytest(
+        notes.root, "tests/", "-q", "--endpoint-coverage-json=report.json", suffix="exempt"
+    )
+
+    assert result.returncode == 0, result.stdout[-2000:]
+    rows = json.loads((notes.root / "report.json").read_text())["endpoints"]
+    exempt = {(row["method"], row["rule"]) for row in rows if row["exempt"]}
+    # POST reads its body and the others their rule's argument: each has a request to refuse.
+    assert exempt == {("GET", "/notes")}
+
+
+def test_a_page_that_reads_the_signed_in_user_is_not_exempt(journal: GeneratedSuite) -> None:
+    # The login page reads the session (is someone signed in?), so a request can differ.
+    assert "def pytest_endpoint_coverage_exemptions" not in journal.read("tests/conftest.py")
+    assert "GET /auth/login: no error case: the app accepted every request tried" in (
+        journal.init.stdout
+    )
 
 
 def test_flask_login_app_gets_a_signed_in_client(journal: GeneratedSuite) -> None:

@@ -194,13 +194,13 @@ def test_verification_also_runs_on_the_named_database_and_drops_what_it_made(
     assert "dropped by verification: 0\n" in result.stdout
     if url.startswith("postgresql"):
         parsed = make_url(url)
-        shown = re.search(r"on SQLite and (\S+):\n", result.stdout)
+        shown = re.search(r"on SQLite, then in the second order on (\S+):\n", result.stdout)
         assert shown, result.stdout
         made = make_url(shown[1]).database or ""
         assert made.startswith(f"{parsed.database}_verify_")
         assert _databases_like(url, made) == []
     else:
-        assert "on SQLite and SQLite file (sqlite:///" in result.stdout
+        assert "then in the second order on SQLite file (sqlite:///" in result.stdout
         # Verification ran on a file of its own: the named one was never made.
         assert not (tmp_path / "named.db").exists()
 

@@ -12,7 +12,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask_testkit.audit.runner import BAD, GOOD, Run, RunTimedOut, SuiteRunner, has_randomly
+from flask_testkit.audit.runner import BAD, GOOD, Run, SuiteRunner, has_randomly
+from flask_testkit.forking import RunTimedOut
 from flask_testkit.generator.progress import Progress
 
 

@@ -5,25 +5,18 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flask_testkit.audit import fork_server, outcomes_plugin, state_plugin
+from flask_testkit.audit import outcomes_plugin, state_plugin
+from flask_testkit.forking import PytestRuns
 
-# Set to "0" to start every run as a process of its own instead of forking it.
-FORK_VARIABLE = "FLASK_TESTKIT_AUDIT_FORK"
 BAD = frozenset({"failed", "error"})
 GOOD = frozenset({"passed", "xfailed"})
 # Set by a pytest run around the audit (its own tests); the child is a run of its own.
 _RUN_VARIABLES = ("PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT", "PYTEST_CURRENT_TEST")
-
-
-class RunTimedOut(Exception):
-    """A run did not finish in the time it was given."""
 
 
 @dataclass
@@ -67,9 +60,7 @@ class SuiteRunner:
     runs: int = 0
     #: node id -> its file, from the runs so far: a listed run collects only those files
     paths: dict[str, str] = field(default_factory=dict)
-    #: fork each run from a process that has imported pytest and its plugins already
-    fork: bool = field(default_factory=lambda: os.environ.get(FORK_VARIABLE, "1") != "0")
-    _server: subprocess.Popen[str] | None = field(default=None, repr=False)
+    _pytest: PytestRuns | None = field(default=None, repr=False)
 
     def run(
         self,
@@ -140,60 +131,15 @@ class SuiteRunner:
 
     def _call(self, args: list[str], log: Path, timeout: float | None) -> str:
         """pytest with these arguments; its output, also kept in log."""
-        if self.fork and hasattr(os, "fork"):
-            self._forked(args, log, timeout)
-        else:
-            self._spawned(args, log, timeout)
+        if self._pytest is None:
+            self._pytest = PytestRuns(self.root, _child_env())
+        self._pytest.run(args, log, timeout)
         return log.read_text(encoding="utf-8", errors="replace")
-
-    def _spawned(self, args: list[str], log: Path, timeout: float | None) -> None:
-        with log.open("w", encoding="utf-8") as out:
-            try:
-                subprocess.run(
-                    [sys.executable, "-m", "pytest", *args],
-                    cwd=self.root,
-                    env=_child_env(),
-                    stdin=subprocess.DEVNULL,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    check=False,
-                    timeout=timeout,
-                )
-            except subprocess.TimeoutExpired:
-                raise RunTimedOut(f"a run took longer than {timeout:.0f} s") from None
-
-    def _forked(self, args: list[str], log: Path, timeout: float | None) -> None:
-        if self._server is None:
-            self._server = subprocess.Popen(
-                [sys.executable, "-m", fork_server.__name__],
-                cwd=self.root,
-                env=_child_env(),
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                text=True,
-            )
-        assert self._server.stdin is not None and self._server.stdout is not None
-        request = {"args": args, "cwd": str(self.root), "log": str(log), "timeout": timeout}
-        self._server.stdin.write(json.dumps(request) + "\n")
-        self._server.stdin.flush()
-        answer = self._server.stdout.readline()
-        if not answer:
-            self.close()
-            self.fork = False  # the server is gone: start each run afresh from now on
-            self._spawned(args, log, timeout)
-            return
-        if json.loads(answer)["timed_out"]:
-            raise RunTimedOut(f"a run took longer than {timeout or 0:.0f} s")
 
     def close(self) -> None:
         """Stop the fork server, if one was started."""
-        server, self._server = self._server, None
-        if server is not None:
-            assert server.stdin is not None
-            server.stdin.close()
-            server.wait(timeout=30)
-            if server.stdout is not None:
-                server.stdout.close()
+        if self._pytest is not None:
+            self._pytest.close()
 
 
 def _child_env() -> dict[str, str]:

@@ -20,7 +20,15 @@ from flask_testkit.endpoint_coverage.terminal import render_lines
 
 INI = "endpoint_coverage"
 WORKER_OUTPUT_KEY = "flask_testkit_endpoint_coverage"
+WORKER_EXEMPTIONS_KEY = "flask_testkit_endpoint_coverage_exemptions"
 plugin_key = pytest.StashKey["EndpointCoverage"]()
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    """Add the hook that conftests exempt endpoints with."""
+    from flask_testkit.endpoint_coverage import hookspecs
+
+    pluginmanager.add_hookspecs(hookspecs)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -115,6 +123,7 @@ class EndpointCoverage:
         self.config = config
         self.exemptions = exemptions
         self.records = Records()
+        self.worker_lines: list[str] = []
         self.recorder = Recorder(self.records)
         self.is_worker = hasattr(config, "workerinput")
         self.report: Report | None = None
@@ -129,6 +138,21 @@ class EndpointCoverage:
             base / option.endpoint_coverage_html if option.endpoint_coverage_html else None
         )
         self.fail_under: float | None = option.endpoint_coverage_fail_under
+
+    def _hooked_lines(self) -> list[str]:
+        """The lines of the conftests' pytest_endpoint_coverage_exemptions, here and on workers."""
+        hook = self.config.hook.pytest_endpoint_coverage_exemptions
+        found = [line for result in hook(config=self.config) for line in result or ()]
+        return list(dict.fromkeys([*found, *self.worker_lines]))
+
+    def _with_hooked(self) -> tuple[Exemption, ...]:
+        """The ini's exemptions, then those of conftests' pytest_endpoint_coverage_exemptions."""
+        try:
+            hooked = parse_exemptions(self._hooked_lines())
+        except ExemptionError as error:
+            raise pytest.UsageError(f"pytest_endpoint_coverage_exemptions: {error}") from None
+        known = {(e.method, e.rule) for e in self.exemptions}
+        return self.exemptions + tuple(e for e in hooked if (e.method, e.rule) not in known)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logstart(self, nodeid: str) -> None:
@@ -150,15 +174,20 @@ class EndpointCoverage:
         output = getattr(node, "workeroutput", {})
         if WORKER_OUTPUT_KEY in output:
             self.records.merge(Records.from_data(output[WORKER_OUTPUT_KEY]))
+        self.worker_lines += output.get(WORKER_EXEMPTIONS_KEY, [])
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         """Send the records to the controller, or build the report, write files, apply the gate."""
         self.recorder.refresh_routes()
         if self.is_worker:
-            session.config.workeroutput[WORKER_OUTPUT_KEY] = self.records.to_data()  # type: ignore[attr-defined]
+            output = session.config.workeroutput  # type: ignore[attr-defined]
+            output[WORKER_OUTPUT_KEY] = self.records.to_data()
+            # A conftest the workers collected may not be loaded here: its lines come along.
+            output[WORKER_EXEMPTIONS_KEY] = self._hooked_lines()
             return
         include_implicit = bool(self.config.option.endpoint_coverage_all)
+        self.exemptions = self._with_hooked()
         report = build_report(self.records, include_implicit, self.exemptions)
         self.report = report
         if self.json_path is not None:

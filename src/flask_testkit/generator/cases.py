@@ -88,6 +88,9 @@ class Outcome:
     service_calls: list[Any] = field(default_factory=list)
     # (form class, errors) of each WTForms form that refused the request's data.
     refused_forms: list[tuple[type[Any], dict[str, Any]]] = field(default_factory=list)
+    # What the app's own code read of the request (its query, body, headers, session...).
+    input_reads: set[str] = field(default_factory=set)
+    view_ran: bool = False
 
     @property
     def server_error(self) -> bool:

@@ -53,20 +53,24 @@ def summary(
     cases = _endpoint_cases(suite, verification)
     both = sum(1 for happy, error in cases if happy and error)
     lines.append("")
-    lines.append(f"Endpoints: {both}/{len(suite.plans)} with a happy path and an error case")
+    exempt = [plan.reads_no_input for plan in suite.plans]
+    lines.append(
+        f"Endpoints: {both}/{len(suite.plans)} with a happy path and an error case"
+        + (f" ({sum(exempt)} exempt: they read nothing from the request)" if any(exempt) else "")
+    )
     method_width = max((len(plan.endpoint.method) for plan in suite.plans), default=6)
     rule_width = max((len(plan.endpoint.rule) for plan in suite.plans), default=10)
-    for plan, (has_happy, has_error) in zip(suite.plans, cases, strict=True):
+    for plan, (has_happy, has_error), is_exempt in zip(suite.plans, cases, exempt, strict=True):
         happy = "happy" if has_happy else "-----"
-        error = "error" if has_error else "-----"
+        error = "error" if has_error else ("exempt" if is_exempt else "-----")
         flag = "  xfail: the app fails here" if _crashed(plan) else ""
         endpoint = f"{plan.endpoint.method:<{method_width}}  {plan.endpoint.rule:<{rule_width}}"
         lines.append(f"  {endpoint}  {happy}  {error}{flag}")
     gaps = [(plan.endpoint.label, reason) for plan in suite.plans for reason in plan.reasons]
     gaps += [
         (plan.endpoint.label, "no error case: the app accepted every request tried")
-        for plan, (has_happy, has_error) in zip(suite.plans, cases, strict=True)
-        if has_happy and not has_error and not plan.reasons
+        for plan, (has_happy, has_error), is_exempt in zip(suite.plans, cases, exempt, strict=True)
+        if has_happy and not has_error and not plan.reasons and not is_exempt
     ]
     gaps += [
         (plan.endpoint.label, "the app fails here, so its test is a strict xfail")
@@ -77,7 +81,12 @@ def summary(
     lines.append("Not tested, and why:")
     lines += [f"  {label}: {reason}" for label, reason in gaps]
     lines += [f"  {note}" for note in suite.notes]
-    if not gaps and not suite.notes:
+    if any(exempt):
+        lines.append(
+            "  exempt from needing an error case (pytest_endpoint_coverage_exemptions in "
+            "conftest.py): the endpoints that read nothing from the request"
+        )
+    if not gaps and not suite.notes and not any(exempt):
         lines.append("  nothing: every endpoint has a happy path and an error case")
     if suite.services:
         lines.append("")
@@ -109,10 +118,12 @@ def verification_lines(suite: Suite, verification: Verification | None) -> list[
             "(dropped by verification: 0)"
         ]
     first, second = verification.seeds
-    where = " and ".join(verification.databases)
+    where = f"run twice in random order (seeds {first} and {second}) on {verification.databases[0]}"
+    others = verification.databases[1:]
+    if others:
+        where += f", then in the second order on {' and '.join(others)}"
     lines = [
-        f"Verified before writing: run twice in random order (seeds {first} and {second}) "
-        f"on {where}:",
+        f"Verified before writing: {where}:",
         f"  {verification.tests} tests passed in every run; "
         f"dropped by verification: {len(verification.dropped)}",
     ]

@@ -48,6 +48,29 @@ class EndpointPlan:
             for c in self.cases
         )
 
+    @property
+    def reads_no_input(self) -> bool:
+        """It works, takes no rule argument, and its code read nothing of the requests sent.
+
+        Such an endpoint answers every request alike: none can be refused, so it has no error
+        case, and is exempt from needing one.
+        """
+        probed = [
+            c.outcome
+            for c in self.cases
+            if c.kind != NOT_ALLOWED and c.outcome is not None and c.outcome.setup_error is None
+        ]
+        return (
+            self.has_happy
+            and not self.has_error
+            and not self.reasons
+            and not self.endpoint.arguments
+            and self.endpoint.redirect_to is None
+            and bool(probed)
+            and all(outcome.view_ran for outcome in probed)
+            and not any(outcome.input_reads or outcome.server_error for outcome in probed)
+        )
+
 
 _ACCOUNT_WORDS = ("register", "signup", "sign-up", "sign_up", "password", "reset")
 

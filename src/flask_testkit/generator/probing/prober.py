@@ -25,6 +25,7 @@ from .assigned_values import (
     row_facts,
 )
 from .form_checks import refused_forms
+from .input_reads import recorded_input_reads
 from .sandbox import NetworkBlocked, ProbeTimeout, guarded
 
 # How much longer the one retry of a request that ran out of time may take.
@@ -173,7 +174,12 @@ class Prober:
         if body is not None:
             options["json" if request.body_kind == "json" else "data"] = body
         recording = self.services.recording() if self.services is not None else nullcontext([])
-        with guarded(timeout) as report, refused_forms() as forms, recording as calls:
+        with (
+            guarded(timeout) as report,
+            refused_forms() as forms,
+            recording as calls,
+            recorded_input_reads(self.app) as reads,
+        ):
             try:
                 response = client.open(url, **options)
             except (NetworkBlocked, ProbeTimeout) as error:
@@ -186,6 +192,8 @@ class Prober:
         outcome.timed_out = report.timed_out
         outcome.handled_exception = self._handled
         outcome.refused_forms = forms
+        outcome.input_reads = set(reads.names)
+        outcome.view_ran = reads.view_ran
         outcome.service_calls = calls
         if response is None:
             return

@@ -65,8 +65,8 @@ class Renderer:
         """A template filled in."""
         return _env.get_template(template).render(**context).rstrip() + "\n"
 
-    def conftest(self, auth: AuthSpec | None) -> str:
-        """tests/conftest.py."""
+    def conftest(self, auth: AuthSpec | None, exemptions: list[str] | None = None) -> str:
+        """tests/conftest.py; exemptions are endpoint_coverage_exempt lines it declares."""
         imports = Imports()
         imports.add("pytest")
         module, name = self.target.import_line
@@ -122,6 +122,7 @@ class Renderer:
             "cwd_example": _shown_path(next(iter(self.target.cwd_writes), "")) or None,
             "late_import": late_import,
             "run_folder": bool(self.target.build_files or self.target.cwd_writes),
+            "exemptions": [string(line) for line in exemptions or []],
         }
         if scan is not None and scan.base_import and extension == "lite":
             context["base_name"] = scan.base_import[1]

@@ -1,4 +1,4 @@
-"""One verification run: pytest on the scratch copy, in a child process, and what it saw."""
+"""One verification run: pytest on the scratch copy, in a forked child, and what it saw."""
 
 from __future__ import annotations
 
@@ -6,12 +6,11 @@ import importlib.util
 import io
 import json
 import os
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ...forking import PytestRuns, RunTimedOut
 from ..errors import GeneratorError
 from . import shuffle
 
@@ -42,13 +41,12 @@ class RunResult:
     tests: dict[str, dict[str, Any]]
     order: list[str]
     collect_errors: list[dict[str, str]]
-    returncode: int
     endpoints: dict[str, Any] | None = None
     line_coverage: float | None = None
     output: str = field(default="", repr=False)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Runner:
     """Runs pytest in the scratch copy: cwd and the suite's folder, relative to it."""
 
@@ -56,6 +54,7 @@ class Runner:
     out: str
     pythonpath: Path
     work: Path
+    _pytest: PytestRuns | None = field(default=None, repr=False)
 
     def run(
         self,
@@ -92,16 +91,15 @@ class Runner:
             # The project's own `--cov` (often in addopts) would take our tracer over, write its
             # data file into the project and apply its own fail-under.
             pytest_args.append("--no-cov")
-        command = [sys.executable, "-m", "pytest", *pytest_args]
+        rcfile = None
         if measures is not None:
-            endpoints = measures.folder / "endpoints.json"
             rcfile = self._coverage_config(measures)
-            pytest_args.append(f"--endpoint-coverage-json={endpoints}")
-            command = [sys.executable, "-m", "coverage", "run", f"--rcfile={rcfile}"]
-            command += ["-m", "pytest", *pytest_args]
-        result = self._call(command)
+            pytest_args.append(f"--endpoint-coverage-json={measures.folder / 'endpoints.json'}")
+        log = self.work / f"{label}-output.txt"
+        self._call(pytest_args, log, rcfile)
+        output = log.read_text(encoding="utf-8", errors="replace")
         if not outcomes.exists():
-            tail = (result.stdout + result.stderr).strip().splitlines()[-1:] or ["no output"]
+            tail = output.strip().splitlines()[-1:] or ["no output"]
             raise SuiteDidNotRun(
                 f"verification could not run the rendered suite ({tail[0]}); nothing was written. "
                 "Please report this; --no-verify writes the suite without running it."
@@ -112,8 +110,7 @@ class Runner:
             data["tests"],
             data["order"],
             data["collect_errors"],
-            result.returncode,
-            output=result.stdout,
+            output=output,
         )
         if measures is not None:
             run.endpoints = _read_json(measures.folder / "endpoints.json")
@@ -135,22 +132,21 @@ class Runner:
             env["PYTHONDONTWRITEBYTECODE"] = "1"
         return env
 
-    def _call(self, command: list[str]) -> subprocess.CompletedProcess[str]:
+    def _call(self, pytest_args: list[str], log: Path, rcfile: Path | None) -> None:
+        if self._pytest is None:
+            self._pytest = PytestRuns(self.cwd, self._env())
         try:
-            return subprocess.run(
-                command,
-                cwd=self.cwd,
-                env=self._env(),
-                capture_output=True,
-                text=True,
-                check=False,
-                timeout=_TIMEOUT,
-            )
-        except subprocess.TimeoutExpired:
+            self._pytest.run(pytest_args, log, _TIMEOUT, coverage=rcfile)
+        except RunTimedOut:
             raise GeneratorError(
                 f"the rendered suite ran longer than {_TIMEOUT:.0f} s in verification; nothing "
                 "was written. Pass --no-verify to write it without running it."
             ) from None
+
+    def close(self) -> None:
+        """Stop the process the runs are forked from."""
+        if self._pytest is not None:
+            self._pytest.close()
 
     def _coverage_config(self, measures: Measures) -> Path:
         # A file of our own, so a project's coverage settings cannot send the data elsewhere.

@@ -85,9 +85,13 @@ def verify(
         databases, notes = verification_databases(project.db_url, work)
         result = Verification(dict(generated), (first, second), [d.label for d in databases])
         result.notes = notes
+        verifier = None
         try:
-            _Verifier(result, compose, project, base, work, databases, progress).run()
+            verifier = _Verifier(result, compose, project, base, work, databases, progress)
+            verifier.run()
         finally:
+            if verifier is not None:
+                verifier.runner.close()
             for database in databases:
                 database.drop()
     return result
@@ -122,20 +126,20 @@ class _Verifier:
         self.marked: set[TestKey] = set()
 
     def run(self) -> None:
-        """Run twice per database, then leave out and confirm until the suite is clean."""
+        """Run twice on SQLite and once per other database, then drop and confirm until clean."""
         ours = _our_tests(self.files, self.project.update)
         history = History(self.base, self.copy)
-        total = len(self.databases) * 2
-        step = 0
+        first, second = self.result.seeds
+        # The user's database repeats SQLite's second order, so a difference there is the backend's.
+        plan = [(self.databases[0], first), (self.databases[0], second)]
+        plan += [(database, second) for database in self.databases[1:]]
         final: RunResult | None = None
-        for database in self.databases:
-            for seed in self.result.seeds:
-                step += 1
-                self.progress(f"verifying: run {step} of {total} (seed {seed}, {database.label})")
-                measures = self.measures if step == 1 else None
-                run = self.runner.run(seed, database.url, measures=measures, label=f"run{step}")
-                final = final or run
-                history.add(run, database.backend)
+        for step, (database, seed) in enumerate(plan, start=1):
+            self.progress(f"verifying: run {step} of {len(plan)} (seed {seed}, {database.label})")
+            measures = self.measures if step == 1 else None
+            run = self.runner.run(seed, database.url, measures=measures, label=f"run{step}")
+            final = final or run
+            history.add(run, database.backend)
         for round_number in range(_ROUNDS):
             failing = {key for key in history.unclean() if key in ours}
             if not failing and not history.broken_modules:

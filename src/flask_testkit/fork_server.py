@@ -1,12 +1,14 @@
 """A process that has imported pytest and its plugins once, and forks a fresh child per run.
 
-Most of a small suite's run is Python importing pytest, its plugins, Flask and SQLAlchemy. The
-bisecting takes dozens of runs, so each is forked from this process instead of started anew.
-Only third-party modules are imported here, never the project's own: every child imports the
-app and the tests itself, so no state of theirs passes from one run to the next.
+Most of a small suite's run is Python importing pytest, its plugins, Flask, SQLAlchemy and Faker.
+The audit's bisecting and init's verification run a suite many times, so each run is forked from
+this process instead of started anew. Only third-party modules are imported here, never the
+project's own: every child imports the app and the tests itself, so no state of theirs passes
+from one run to the next.
 
-Protocol: one JSON request a line on stdin ({"args", "cwd", "log", "timeout"}), one JSON answer a
-line on stdout ({"returncode", "timed_out"}).
+Protocol: one JSON request a line on stdin ({"args", "cwd", "log", "timeout", and "coverage",
+a coverage config file to measure the run with, or null}), one JSON answer a line on stdout
+({"returncode", "timed_out"}).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import signal
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -31,6 +34,10 @@ _PRELOADED = (
     "sqlalchemy",
     "sqlalchemy.orm",
     "flask_sqlalchemy",
+    "coverage",
+    "faker",
+    "factory",
+    "factory.alchemy",
 )
 
 
@@ -58,6 +65,17 @@ def _forget_own_package() -> None:
             del sys.modules[name]
 
 
+def _reseed() -> None:
+    """Give the child fresh random generators, as a process started anew gets."""
+    import random
+
+    random.seed()
+    for module, name in (("faker.generator", "random"), ("factory.random", "randgen")):
+        generator = getattr(sys.modules.get(module), name, None)
+        if isinstance(generator, random.Random):
+            generator.seed()
+
+
 def _child(request: dict[str, Any]) -> None:
     """In the forked child: run pytest as `python -m pytest` would from cwd, then exit."""
     code = 3
@@ -70,11 +88,15 @@ def _child(request: dict[str, Any]) -> None:
         os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
         sys.stdout = sys.__stdout__ or sys.stderr
         _forget_own_package()
+        _reseed()
         args = [*request["args"], *_REWRITE_WARNING]
         sys.argv = ["pytest", *args]
         import pytest
 
-        code = int(pytest.main(args))
+        if request.get("coverage"):
+            code = _measured(request["coverage"], lambda: int(pytest.main(args)))
+        else:
+            code = int(pytest.main(args))
     except BaseException:
         traceback.print_exc()
     finally:
@@ -82,6 +104,19 @@ def _child(request: dict[str, Any]) -> None:
             with contextlib.suppress(Exception):
                 stream.flush()
         os._exit(code)
+
+
+def _measured(rcfile: str, run: Callable[[], int]) -> int:
+    """The run with line coverage recorded as `coverage run --rcfile` would record it."""
+    import coverage
+
+    cov = coverage.Coverage(config_file=rcfile)
+    cov.start()
+    try:
+        return run()
+    finally:
+        cov.stop()
+        cov.save()
 
 
 def _wait(pid: int, timeout: float | None) -> dict[str, Any]:

@@ -1,0 +1,118 @@
+"""What a request's handling reads of the request: its query, body, files, headers or session.
+
+An endpoint that reads none of these, and whose rule takes no argument, answers every request the
+same way: no request it is sent can be refused, so it has no error case to test. The reads are
+recorded while the app's `before_request` functions and the view run, which is where the app's own
+code decides; Flask's reads of its own (the session cookie, the rule's arguments) come before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask
+from flask.globals import _cv_request
+from flask.wrappers import Request
+
+# The request's inputs: what a client chooses, and a view could refuse.
+INPUTS = frozenset(
+    {
+        "args",
+        "form",
+        "files",
+        "values",
+        "json",
+        "get_json",
+        "data",
+        "get_data",
+        "stream",
+        "input_stream",
+        "headers",
+        "cookies",
+        "authorization",
+        "query_string",
+        "accept_mimetypes",
+        "accept_languages",
+        "content_type",
+        "content_length",
+        "mimetype",
+        "is_json",
+        "environ",
+        "remote_addr",
+        "access_route",
+    }
+)
+
+
+_REPLACED = ("request_class", "preprocess_request", "dispatch_request")
+
+
+class InputReads:
+    """The inputs read, and whether the view ran (a routing redirect or 404 stops it before)."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.view_ran = False
+        self.watching = False
+
+
+class _Recording(Request):
+    _ftk_reads: InputReads | None = None
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in INPUTS:
+            reads = type(self)._ftk_reads
+            if reads is not None and reads.watching:
+                reads.names.add(name)
+        return super().__getattribute__(name)
+
+
+def _opened_session() -> Any:
+    """The request's session object, read without marking it accessed (Flask 3.1.3 would)."""
+    context = _cv_request.get(None)
+    fields = vars(context) if context is not None else {}
+    return fields.get("_session", fields.get("session"))
+
+
+@contextmanager
+def recorded_input_reads(app: Flask) -> Iterator[InputReads]:
+    """The inputs the app's own code read while the requests inside the block were handled."""
+    reads = InputReads()
+    recording = type(
+        "Recording" + app.request_class.__name__,
+        (_Recording, app.request_class),
+        {"_ftk_reads": reads},
+    )
+    saved = {name: app.__dict__.get(name) for name in _REPLACED}
+
+    def watched(call: Callable[[], Any], view: bool) -> Callable[[], Any]:
+        def run() -> Any:
+            context = _cv_request.get(None)
+            if view and context is not None and context.request.routing_exception is None:
+                reads.view_ran = True
+            opened = _opened_session()
+            before = getattr(opened, "accessed", False)
+            reads.watching = True
+            try:
+                return call()
+            finally:
+                reads.watching = False
+                # A session the app's code read is input too (a signed-in user, a cart).
+                if before or getattr(opened, "accessed", False):
+                    reads.names.add("session")
+
+        return run
+
+    app.request_class = recording
+    app.preprocess_request = watched(app.preprocess_request, False)  # type: ignore[method-assign]
+    app.dispatch_request = watched(app.dispatch_request, True)  # type: ignore[method-assign]
+    try:
+        yield reads
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                app.__dict__.pop(name, None)
+            else:
+                setattr(app, name, value)
