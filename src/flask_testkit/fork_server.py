@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.machinery
+import itertools
 import json
 import os
+import shlex
 import signal
 import sys
 import time
@@ -48,14 +51,71 @@ _OWN_PACKAGE = (__spec__.name if __spec__ else __name__).split(".")[0]
 _REWRITE_WARNING = ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
 
 
-def _preload() -> None:
-    for name in _PRELOADED:
-        with contextlib.suppress(Exception):
-            importlib.import_module(name)
-    for entry in entry_points(group="pytest11"):
-        if not entry.value.startswith(_OWN_PACKAGE):
+def _disabled_plugins() -> set[str]:
+    """The plugins PYTEST_ADDOPTS turns off (`-p no:NAME`): pytest never imports them."""
+    words = shlex.split(os.environ.get("PYTEST_ADDOPTS", ""))
+    values = [after for before, after in itertools.pairwise(words) if before == "-p"]
+    values += [word[2:] for word in words if word.startswith("-p") and len(word) > 2]
+    return {value[3:] for value in values if value.startswith("no:")}
+
+
+def _project_paths() -> set[str]:
+    """The folders the project's own modules are imported from: the cwd and PYTHONPATH's."""
+    listed = [os.getcwd(), *os.environ.get("PYTHONPATH", "").split(os.pathsep)]
+    return {os.path.realpath(path) for path in listed if path}
+
+
+def _within(real: str, folder: str) -> bool:
+    return real == folder or real.startswith(folder + os.sep)
+
+
+def _is_under(path: str, folders: set[str]) -> bool:
+    """Whether path is the project's: under one of folders, and not in the environment (a
+    project's own .venv holds third-party modules)."""
+    real = os.path.realpath(path)
+    environment = {os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)}
+    if any(_within(real, prefix) for prefix in environment):
+        return False
+    return any(_within(real, folder) for folder in folders)
+
+
+def _preload() -> set[str]:
+    """Import third-party modules only; the top-level names imported.
+
+    A project's own `factory.py` must not stand in for factory_boy here.
+    """
+    before = {name.partition(".")[0] for name in sys.modules}
+    project = _project_paths()
+    saved = sys.path[:]
+    sys.path[:] = [path for path in sys.path if path and not _is_under(path, project)]
+    try:
+        for name in _PRELOADED:
             with contextlib.suppress(Exception):
-                entry.load()
+                importlib.import_module(name)
+        disabled = _disabled_plugins()
+        for entry in entry_points(group="pytest11"):
+            if not entry.value.startswith(_OWN_PACKAGE) and entry.name not in disabled:
+                with contextlib.suppress(Exception):
+                    entry.load()
+    finally:
+        sys.path[:] = saved
+    # A project installed in editable mode is on the path all the same: what came from it goes.
+    for name, module in list(sys.modules.items()):
+        origin = getattr(module, "__file__", None)
+        if origin and _is_under(origin, project):
+            del sys.modules[name]
+    return {name.partition(".")[0] for name in sys.modules} - before
+
+
+def _evict_shadowed(preloaded: set[str]) -> None:
+    """Forget preloaded modules that the project shadows, as a process started afresh would."""
+    project = _project_paths()
+    for top in preloaded:
+        spec = importlib.machinery.PathFinder.find_spec(top, sys.path)
+        origin = spec.origin if spec is not None else None
+        if origin is not None and _is_under(origin, project):
+            for name in [n for n in sys.modules if n == top or n.startswith(top + ".")]:
+                del sys.modules[name]
 
 
 def _forget_own_package() -> None:
@@ -76,12 +136,13 @@ def _reseed() -> None:
             generator.seed()
 
 
-def _child(request: dict[str, Any]) -> None:
+def _child(request: dict[str, Any], preloaded: set[str]) -> None:
     """In the forked child: run pytest as `python -m pytest` would from cwd, then exit."""
     code = 3
     try:
         os.chdir(request["cwd"])
         sys.path.insert(0, request["cwd"])
+        _evict_shadowed(preloaded)
         log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         os.dup2(log, 1)
         os.dup2(log, 2)
@@ -136,7 +197,7 @@ def _wait(pid: int, timeout: float | None) -> dict[str, Any]:
 
 def serve() -> None:
     """Answer run requests until stdin closes."""
-    _preload()
+    preloaded = _preload()
     answers = sys.stdout
     # A child's output goes to its log: the answers' stream stays the parent's alone.
     sys.stdout = sys.stderr
@@ -144,7 +205,7 @@ def serve() -> None:
         request = json.loads(line)
         pid = os.fork()
         if pid == 0:
-            _child(request)
+            _child(request, preloaded)
         answers.write(json.dumps(_wait(pid, request.get("timeout"))) + "\n")
         answers.flush()
 

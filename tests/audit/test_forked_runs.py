@@ -114,3 +114,35 @@ def test_a_run_past_its_time_is_stopped(project: Path) -> None:
             runs.run(["test_slow.py", *PLAIN], project / "log", 3)
     finally:
         runs.close()
+
+
+def test_a_project_module_named_like_a_preloaded_one_is_never_preloaded(tmp_path: Path) -> None:
+    # Many apps keep create_app in a factory.py: it is theirs, not factory_boy, and each run
+    # imports it itself (the import is counted in imports.txt).
+    (tmp_path / "factory.py").write_text(
+        "from pathlib import Path\n"
+        "with Path(__file__).with_name('imports.txt').open('a') as out:\n"
+        "    out.write('imported\\n')\n"
+        "OWN = True\n"
+    )
+    (tmp_path / "test_own.py").write_text(
+        "import factory\n\ndef test_own():\n    assert factory.OWN\n"
+    )
+    runs = _runs(tmp_path)
+    try:
+        codes = [runs.run(["test_own.py", *PLAIN], tmp_path / f"log{n}", 120) for n in range(2)]
+    finally:
+        runs.close()
+
+    assert codes == [0, 0], (tmp_path / "log0").read_text()
+    assert (tmp_path / "imports.txt").read_text().splitlines() == ["imported", "imported"]
+
+
+def test_plugins_the_environment_turns_off_are_not_preloaded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from flask_testkit.fork_server import _disabled_plugins
+
+    monkeypatch.setenv("PYTEST_ADDOPTS", "-q -p no:schemathesis -pno:anyio -p randomly")
+
+    assert _disabled_plugins() == {"schemathesis", "anyio"}

@@ -10,6 +10,7 @@ import pytest
 from generator_runs import (
     BIN,
     SAMPLES,
+    UNRELATED_PLUGINS,
     GeneratedSuite,
     ends_with_run_command,
     ruff,
@@ -74,6 +75,8 @@ def test_generated_suite_passes_the_audit(suite: GeneratedSuite) -> None:
     command = [str(BIN / "flask-testkit"), "audit", "tests", "--app", SAMPLES[name][0]]
     env = subprocess_env(f"{name}_audit")
     env.pop("TEST_DATABASE_URL", None)
+    # As in init's own runs: plugins the generated suites never use are not loaded.
+    env["PYTEST_ADDOPTS"] = " ".join(UNRELATED_PLUGINS)
     result = subprocess.run(
         [*command, "--budget", "0", "--json", "-"],
         cwd=suite.root,
