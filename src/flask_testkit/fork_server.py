@@ -69,12 +69,14 @@ def _within(real: str, folder: str) -> bool:
     return real == folder or real.startswith(folder + os.sep)
 
 
+# A project's own .venv is under its folder, and holds third-party modules only.
+_ENVIRONMENT = {os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)}
+
+
 def _is_under(path: str, folders: set[str]) -> bool:
-    """Whether path is the project's: under one of folders, and not in the environment (a
-    project's own .venv holds third-party modules)."""
+    """Whether path is the project's: under one of folders, and not in the environment."""
     real = os.path.realpath(path)
-    environment = {os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)}
-    if any(_within(real, prefix) for prefix in environment):
+    if any(_within(real, prefix) for prefix in _ENVIRONMENT):
         return False
     return any(_within(real, folder) for folder in folders)
 

@@ -49,14 +49,7 @@ class PytestRuns:
     ) -> int:
         command = [sys.executable, "-m", "pytest", *args]
         if coverage is not None:
-            command = [
-                sys.executable,
-                "-m",
-                "coverage",
-                "run",
-                f"--rcfile={coverage}",
-                *command[1:],
-            ]
+            command[1:1] = ["-m", "coverage", "run", f"--rcfile={coverage}"]
         with log.open("w", encoding="utf-8") as out:
             try:
                 return subprocess.run(

@@ -234,13 +234,14 @@ def _build_suite(
     unset = {name for name, value in reads.items() if value is None}
     target.build_files = [s for s in target.files if s.key in target.built_files & unset]
     target.cwd_writes = cwd_writes(copy)
-    files[out / "conftest.py"] = renderer.conftest(auth, exemption_lines(plans))
+    exemptions = exemption_lines(plans)
+    files[out / "conftest.py"] = renderer.conftest(auth, exemptions)
     fallback = {}
     if target.build_files:
         # Setting those variables may break the app's own config (a Path joined with `/`): a
         # conftest without them is kept, for verification to fall back on.
         kept, target.build_files = target.build_files, []
-        fallback[out / "conftest.py"] = renderer.conftest(auth, exemption_lines(plans))
+        fallback[out / "conftest.py"] = renderer.conftest(auth, exemptions)
         target.build_files = kept
     files.update(integration_files(renderer, plans, auth, scan, out, factories_module, target))
     model_modules = {m.name: m.cls.__module__ for m in scan.models} if scan else {}
