@@ -18,11 +18,13 @@ NOT_ALLOWED = "method_not_allowed"
 FORM_REJECTED = "form_rejected"
 WRONG_PASSWORD = "wrong_password"
 INVALID_QUERY = "invalid_query"
+MISSING_QUERY = "missing_query"
 NOT_ACCEPTABLE = "not_acceptable"
 DUPLICATE = "duplicate"
 ERROR_KINDS = (
     DUPLICATE,
     INVALID_QUERY,
+    MISSING_QUERY,
     NOT_FOUND,
     UNAUTHENTICATED,
     FORBIDDEN,
@@ -90,6 +92,9 @@ class Outcome:
     refused_forms: list[tuple[type[Any], dict[str, Any]]] = field(default_factory=list)
     # What the app's own code read of the request (its query, body, headers, session...).
     input_reads: set[str] = field(default_factory=set)
+    # The keys it looked up, by where: "json", "form", "args", "files", "headers", "session".
+    keys_read: dict[str, list[str]] = field(default_factory=dict)
+    last_key_read: tuple[str, str] | None = None  # (where, key)
     view_ran: bool = False
 
     @property
@@ -148,6 +153,7 @@ def case_subject(case: Case) -> str:
         FORM_REJECTED: "_with_empty_form",
         WRONG_PASSWORD: "_with_wrong_password",
         INVALID_QUERY: "_with_invalid_query",
+        MISSING_QUERY: "_without_query",
         NOT_ACCEPTABLE: "_asking_for_xml",
         DUPLICATE: f"_with_duplicate_{case.subject or 'value'}",
     }.get(case.kind, "")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..cases import FORM_REJECTED, HAPPY, NOT_ALLOWED, Case, Outcome, Request, Setup
-from ..code import RowReference, snake, string
+from ..code import snake, string
 from ..probing.body_values import BodyValues
 from ..probing.prober import Prober
 from ..reading.model_lookup import ModelLookup
@@ -16,8 +16,9 @@ from ..reading.routes import Endpoint
 from .auth import AuthSpec, credentials, login_candidates
 from .case_requests import INTEGER_LITERAL, request_for
 from .error_cases import BODY_METHODS, ErrorCases
+from .key_completion import KeyCompletion
 from .payloads import body_for, form_body, referenced_objects
-from .row_setups import RowSetups
+from .row_setups import RowSetups, referenced_rows
 from .schemas import BodySpec
 
 
@@ -75,7 +76,7 @@ class EndpointPlan:
 _ACCOUNT_WORDS = ("register", "signup", "sign-up", "sign_up", "password", "reset")
 
 
-class Planner(ErrorCases):
+class Planner(ErrorCases, KeyCompletion):
     """Plans every endpoint of the app."""
 
     def __init__(self, scan: ModelScan | None, prober: Prober, auth: AuthSpec | None) -> None:
@@ -114,6 +115,10 @@ class Planner(ErrorCases):
                 unauthenticated = unauthenticated or case
             if outcome.succeeded and not self._to_login(outcome, endpoint):
                 happy = self._keyed_literals(self._with_the_validated_form(case))
+                break
+            completed = None if outcome.succeeded else self.completed(case)
+            if completed and completed.outcome and not self._to_login(completed.outcome, endpoint):
+                happy = self._keyed_literals(completed)
                 break
             if outcome.server_error and crashed is None:
                 crashed = case
@@ -184,7 +189,7 @@ class Planner(ErrorCases):
                 case.endpoint,
                 HAPPY,
                 replace(case.request, body=body),
-                case.setups + _referenced_rows(body, taken),
+                case.setups + referenced_rows(body, taken),
                 model_hint=case.model_hint,
                 paths=case.paths,
             )
@@ -242,7 +247,7 @@ class Planner(ErrorCases):
             owners = {None: [False], "user": [True, False], "admin": [False, True]}[auth]
             for owned, known in itertools.product(owners, self._known_values(endpoint)):
                 setups, paths = self.rows.setups(endpoint, arg_models, collection, auth, owned)
-                setups = setups + _referenced_rows(body, {s.var for s in setups})
+                setups = setups + referenced_rows(body, {s.var for s in setups})
                 request = request_for(endpoint, {**known, **paths}, auth, body, kind)
                 key = repr((request, setups))
                 if key in seen:
@@ -277,14 +282,3 @@ class Planner(ErrorCases):
         spec = body_for(endpoint.view, self.auth.user_model)
         fields = credentials(spec.fields, self.auth.user_model) if spec else None
         return BodySpec(fields, spec.kind, spec.source) if spec and fields else None
-
-
-def _referenced_rows(body: Any, taken: set[str]) -> list[Setup]:
-    """Rows the body points at by key, each created by its factory before the request."""
-    if not isinstance(body, dict):
-        return []
-    return [
-        Setup(value.var, f"{value.model}Factory", value.model)
-        for value in body.values()
-        if isinstance(value, RowReference) and value.var not in taken
-    ]

@@ -12,6 +12,7 @@ from ..cases import (
     FORM_REJECTED,
     INVALID_BODY,
     INVALID_QUERY,
+    MISSING_QUERY,
     NOT_ACCEPTABLE,
     NOT_ALLOWED,
     NOT_FOUND,
@@ -76,6 +77,11 @@ class ErrorCases:
             query_case = _clone(base, INVALID_QUERY)
             query_case.request.query = wrong_query
             self._keep_if_refused(plan, query_case)
+        if succeeded and base.request.query:
+            # The query the request that works had to send: without it, the client's error.
+            bare = _clone(base, MISSING_QUERY)
+            bare.request.query = None
+            self._keep_if_refused(plan, bare)
         path_setups = [s for s in base.setups if not s.batch]
         if succeeded and path_setups:
             gone = list(base.setups)
@@ -191,6 +197,7 @@ def _clone(
         base.request.body if body == "same" else body,
         base.request.body_kind,
         base.request.auth if auth == "same" else auth,
+        query=dict(base.request.query) if base.request.query else None,
     )
     return Case(
         base.endpoint,

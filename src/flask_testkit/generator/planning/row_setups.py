@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..cases import Setup
-from ..code import Code, snake
+from ..code import Code, RowReference, snake
 from ..reading.model_lookup import ModelLookup
 from ..reading.models import ModelInfo
 from ..reading.routes import Argument, Endpoint
@@ -79,3 +79,14 @@ def _path_column(argument: Argument, model: ModelInfo) -> str:
         if column.key == argument.name and (column.unique or column.primary_key):
             return column.key
     return model.primary_key or "id"
+
+
+def referenced_rows(body: Any, taken: set[str]) -> list[Setup]:
+    """Rows the body points at by key, each created by its factory before the request."""
+    if not isinstance(body, dict):
+        return []
+    return [
+        Setup(value.var, f"{value.model}Factory", value.model)
+        for value in body.values()
+        if isinstance(value, RowReference) and value.var not in taken
+    ]

@@ -16,6 +16,8 @@ from flask import Flask
 from flask.globals import _cv_request
 from flask.wrappers import Request
 
+from .key_reads import ARGS, FILES, FORM, HEADERS, JSON, SESSION, KeyReads, record_lookups
+
 # The request's inputs: what a client chooses, and a view could refuse.
 INPUTS = frozenset(
     {
@@ -46,6 +48,9 @@ INPUTS = frozenset(
 )
 
 
+# The mappings whose lookups are recorded by key, and where each key then goes in a request.
+_KEYED = {"args": ARGS, "form": FORM, "files": FILES, "headers": HEADERS}
+
 _REPLACED = ("request_class", "preprocess_request", "dispatch_request")
 
 
@@ -54,19 +59,54 @@ class InputReads:
 
     def __init__(self) -> None:
         self.names: set[str] = set()
+        self.keys = KeyReads()
         self.view_ran = False
-        self.watching = False
+        self._watching = False
+
+    @property
+    def watching(self) -> bool:
+        """Whether the app's own code is running now."""
+        return self._watching
+
+    @watching.setter
+    def watching(self, on: bool) -> None:
+        self._watching = self.keys.watching = on
+        if not on:
+            self.keys.restore()
 
 
 class _Recording(Request):
     _ftk_reads: InputReads | None = None
 
     def __getattribute__(self, name: str) -> Any:
+        value = super().__getattribute__(name)
         if name in INPUTS:
             reads = type(self)._ftk_reads
             if reads is not None and reads.watching:
                 reads.names.add(name)
-        return super().__getattribute__(name)
+                if name in _KEYED:
+                    return record_lookups(value, reads.keys, _KEYED[name])
+                if name == "get_json":
+                    return _recorded_json(self, value, reads.keys)
+        return value
+
+
+def _recorded_json(request: Request, get_json: Callable[..., Any], keys: KeyReads) -> Any:
+    """get_json, whose object records the keys read from it, and is the one cached."""
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        value = get_json(*args, **kwargs)
+        if type(value) is not dict:
+            return value
+        wrapped = record_lookups(value, keys, JSON)
+        cached = request._cached_json
+        request._cached_json = (
+            wrapped if cached[0] is value else cached[0],
+            wrapped if cached[1] is value else cached[1],
+        )
+        return wrapped
+
+    return recorded
 
 
 def _opened_session() -> Any:
@@ -95,6 +135,8 @@ def recorded_input_reads(app: Flask) -> Iterator[InputReads]:
             opened = _opened_session()
             before = getattr(opened, "accessed", False)
             reads.watching = True
+            if opened is not None:
+                record_lookups(opened, reads.keys, SESSION)
             try:
                 return call()
             finally:

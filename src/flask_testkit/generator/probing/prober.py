@@ -193,6 +193,8 @@ class Prober:
         outcome.handled_exception = self._handled
         outcome.refused_forms = forms
         outcome.input_reads = set(reads.names)
+        outcome.keys_read = reads.keys.as_lists()
+        outcome.last_key_read = reads.keys.last
         outcome.view_ran = reads.view_ran
         outcome.service_calls = calls
         if response is None:
