@@ -95,3 +95,55 @@ def test_forms_are_watched_only_while_recording(pytester: pytest.Pytester) -> No
     result = pytester.runpytest_inprocess("--endpoint-coverage", "-p", "no:randomly")
     result.assert_outcomes(passed=3)
     assert Form.validate is original
+
+
+LOGIN_APP = """
+from flask import Flask, redirect, render_template_string
+from flask_wtf import FlaskForm
+from wtforms import PasswordField
+
+
+class LoginForm(FlaskForm):
+    password = PasswordField("Password")
+
+
+def create_app():
+    app = Flask("login")
+    app.config.update(TESTING=True, SECRET_KEY="test", WTF_CSRF_ENABLED=False)
+
+    @app.route("/login", methods=["GET", "POST"])
+    def login():
+        form = LoginForm()
+        if form.validate_on_submit():
+            if form.password.data == "right":
+                return redirect("/")
+            form.password.errors.append("Wrong password.")
+        return render_template_string("{{ form.password.errors }}", form=form)
+
+    return app
+"""
+
+LOGIN_TESTS = """
+def test_login(client):
+    assert client.post("/login", data={"password": "right"}).status_code == 302
+
+
+def test_login_with_a_wrong_password(client):
+    response = client.post("/login", data={"password": "wrong"})
+    assert "Wrong password." in response.get_data(as_text=True)
+"""
+
+
+def test_a_form_the_view_refused_and_shows_again_with_its_error_is_an_error_case(
+    pytester: pytest.Pytester,
+) -> None:
+    # The form validated: only the page it was rendered on shows that the view refused it.
+    write_project(pytester, LOGIN_APP, CONFTEST, LOGIN_TESTS)
+
+    result = pytester.runpytest("--endpoint-coverage-json=coverage.json", "-p", "no:randomly")
+
+    result.assert_outcomes(passed=2)
+    data = json.loads((pytester.path / "coverage.json").read_text())
+    login = {row["method"]: row for row in data["endpoints"]}["POST"]
+    assert login["refused_forms"] == {"200": ["test_app.py::test_login_with_a_wrong_password"]}
+    assert login["statuses"] == {"302": ["test_app.py::test_login"]}

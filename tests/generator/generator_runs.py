@@ -146,7 +146,7 @@ SAMPLES = {
     "module_app": ("notes_app", "3/4", 12),
     "config_class_app": ("inventory:create_app()", "3/4", 14),
     "dict_factory_app": ("bookshelf", "3/5", 18),
-    "login_forms_app": ("journal:create_app('testing')", "9/13", 32),
+    "login_forms_app": ("journal:create_app('testing')", "10/13", 32),
     "jwt_api_app": ("taskapi:create_app('testing')", "8/8", 30),
     "smorest_app": ("petstore:create_app('testing')", "5/5", 16),
     "no_db_app": ("calc", "3/6", 12),

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from generator_runs import GeneratedSuite, run_pytest, sample_suite, source_of_test
 
+from flask_testkit.generator.planning.exemptions import READS_ONLY_IDENTITY
+
 
 @pytest.fixture(scope="module")
 def no_db(tmp_path_factory: pytest.TempPathFactory) -> GeneratedSuite:
@@ -82,7 +84,7 @@ def test_an_endpoint_that_reads_nothing_from_the_request_is_exempt_and_only_it(
     notes = sample_suite("module_app", tmp_path_factory)
 
     assert "  GET     /notes                happy  exempt\n" in notes.init.stdout
-    assert "(1 exempt: they read nothing from the request)" in notes.init.stdout
+    assert "(1 exempt: no request to them can be refused)" in notes.init.stdout
     result = run_pytest(
         notes.root, "tests/", "-q", "--endpoint-coverage-json=report.json", suffix="exempt"
     )
@@ -94,12 +96,23 @@ def test_an_endpoint_that_reads_nothing_from_the_request_is_exempt_and_only_it(
     assert exempt == {("GET", "/notes")}
 
 
-def test_a_page_that_reads_the_signed_in_user_is_not_exempt(journal: GeneratedSuite) -> None:
-    # The login page reads the session (is someone signed in?), so a request can differ.
-    assert "def pytest_endpoint_coverage_exemptions" not in journal.read("tests/conftest.py")
-    assert "GET /auth/login: no error case: the app accepted every request tried" in (
-        journal.init.stdout
-    )
+def test_a_page_that_reads_only_who_is_signed_in_and_lets_everyone_in_is_exempt(
+    journal: GeneratedSuite,
+) -> None:
+    # The login page reads the session (is someone signed in?), and init sent it a visitor
+    # and the signed-in user: both got the page, so there is no one it turns away.
+    conftest = journal.read("tests/conftest.py")
+    assert f'"GET /auth/login  {READS_ONLY_IDENTITY}",' in conftest
+    assert re.search(r"\n  GET +/auth/login +happy  exempt\n", journal.init.stdout)
+    # The entries page reads the signed-in user too, and sends a visitor to sign in.
+    assert "GET /entries/ " not in conftest
+    assert re.search(r"\n  GET +/entries/ +happy  error\n", journal.init.stdout)
+    # Signing in reads the form as well: a wrong password is refused on the page it shows.
+    assert "POST /auth/login" not in conftest
+    assert re.search(r"\n  POST +/auth/login +happy  error\n", journal.init.stdout)
+    source = journal.read("tests/integration/test_auth_api.py")
+    assert "def test_post_login_with_wrong_password_shows_the_form_again(" in source
+    assert 'escape("Unknown username or wrong password.") in response' in source
 
 
 def test_flask_login_app_gets_a_signed_in_client(journal: GeneratedSuite) -> None:

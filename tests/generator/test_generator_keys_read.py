@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask, abort, jsonify, request, session
-from generator_runs import GeneratedSuite, sample_suite
 from flask.sessions import SecureCookieSession
+from generator_runs import GeneratedSuite, sample_suite
 from werkzeug.datastructures import ImmutableMultiDict
 
 from flask_testkit.generator.probing.input_reads import recorded_input_reads
@@ -88,9 +88,8 @@ def test_form_query_session_and_header_keys_are_recorded_where_they_were_read() 
 def test_a_key_looked_up_after_the_app_is_done_is_not_recorded() -> None:
     app = _app()
 
-    with recorded_input_reads(app) as reads:
-        with app.test_request_context("/kept?late=1"):
-            assert request.args.get("late") == "1"
+    with recorded_input_reads(app) as reads, app.test_request_context("/kept?late=1"):
+        assert request.args.get("late") == "1"
 
     assert reads.keys.as_lists() == {}
 

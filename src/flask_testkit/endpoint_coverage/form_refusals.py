@@ -2,15 +2,18 @@
 
 An HTML app shows a form that failed validation again, with 200. The status alone would count
 that as a happy path; the form's own verdict says what it is. A submission the form accepted but
-the view refused (a wrong password) is shown again with a flashed warning instead.
+the view refused (a wrong password) is shown again with a flashed warning, or with an error the
+view added to the form, which the page then renders.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import sys
+from collections.abc import Mapping
 from typing import Any
 
-from flask import has_request_context, message_flashed, request
+from flask import has_request_context, message_flashed, request, template_rendered
 
 #: Set in a request's WSGI environ when a WTForms form refused the data it was sent.
 FORM_REFUSED = "flask_testkit.endpoint_coverage.form_refused"
@@ -25,9 +28,26 @@ def _on_flashed(sender: object, message: str, category: str, **extra: object) ->
         request.environ[FORM_REFUSED] = True
 
 
+def forms_shown_with_errors(context: Mapping[str, Any]) -> list[Any]:
+    """The WTForms forms a template was given that hold errors: a refusal, on the page."""
+    # No form can exist before WTForms is imported.
+    wtforms = sys.modules.get("wtforms")
+    if wtforms is None:
+        return []
+    return [v for v in context.values() if isinstance(v, wtforms.Form) and v.errors]
+
+
+def _on_rendered(
+    sender: object, template: object, context: Mapping[str, Any], **extra: object
+) -> None:
+    if has_request_context() and forms_shown_with_errors(context):
+        request.environ[FORM_REFUSED] = True
+
+
 def watch_forms() -> None:
-    """Mark every request in which a WTForms form fails validation or a warning is flashed."""
+    """Mark every request whose form was refused: by validation, a warning, or on the page."""
     message_flashed.connect(_on_flashed)
+    template_rendered.connect(_on_rendered)
     if _original or importlib.util.find_spec("wtforms") is None:
         return
     from wtforms import Form  # type: ignore[import-untyped]
@@ -47,6 +67,7 @@ def watch_forms() -> None:
 def unwatch_forms() -> None:
     """Put WTForms' own validation back, and stop listening to flashed messages."""
     message_flashed.disconnect(_on_flashed)
+    template_rendered.disconnect(_on_rendered)
     if _original:
         from wtforms import Form
 

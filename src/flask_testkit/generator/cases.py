@@ -173,7 +173,9 @@ def case_name(case: Case, taken: set[str]) -> str:
     if case.kind == NOT_ALLOWED:
         slug = "_".join(case.endpoint.static_segments + [a.name for a in case.endpoint.arguments])
         name = f"test_{case.request.method.lower()}_is_not_allowed_on_{slug or 'root'}"
-    elif case.kind == FORM_REJECTED:
+    elif case.kind == FORM_REJECTED or (
+        case.is_error_case and outcome and outcome.status == 200 and outcome.refused_forms
+    ):
         name = f"test_{fn}{what}_shows_the_form_again"
     else:
         name = f"test_{fn}{what}_{result}"

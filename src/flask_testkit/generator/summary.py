@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .pipeline import Suite
 from .planning.endpoint_plans import EndpointPlan
+from .planning.exemptions import exemption_reason
 from .verifying.history import BACKEND_NAMES
 from .verifying.runs import PLUGIN
 from .verifying.shuffle import SEED_OPTION
@@ -53,10 +54,10 @@ def summary(
     cases = _endpoint_cases(suite, verification)
     both = sum(1 for happy, error in cases if happy and error)
     lines.append("")
-    exempt = [plan.reads_no_input for plan in suite.plans]
+    exempt = [exemption_reason(plan) is not None for plan in suite.plans]
     lines.append(
         f"Endpoints: {both}/{len(suite.plans)} with a happy path and an error case"
-        + (f" ({sum(exempt)} exempt: they read nothing from the request)" if any(exempt) else "")
+        + (f" ({sum(exempt)} exempt: no request to them can be refused)" if any(exempt) else "")
     )
     method_width = max((len(plan.endpoint.method) for plan in suite.plans), default=6)
     rule_width = max((len(plan.endpoint.rule) for plan in suite.plans), default=10)
@@ -84,7 +85,8 @@ def summary(
     if any(exempt):
         lines.append(
             "  exempt from needing an error case (pytest_endpoint_coverage_exemptions in "
-            "conftest.py): the endpoints that read nothing from the request"
+            "conftest.py): the endpoints that read nothing from the request, or only who is"
+            " signed in and let everyone in"
         )
     if not gaps and not suite.notes and not any(exempt):
         lines.append("  nothing: every endpoint has a happy path and an error case")

@@ -6,7 +6,16 @@ import itertools
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..cases import FORM_REJECTED, HAPPY, NOT_ALLOWED, Case, Outcome, Request, Setup
+from ..cases import (
+    FORM_REJECTED,
+    HAPPY,
+    NOT_ALLOWED,
+    WRONG_PASSWORD,
+    Case,
+    Outcome,
+    Request,
+    Setup,
+)
 from ..code import snake, string
 from ..probing.body_values import BodyValues
 from ..probing.prober import Prober
@@ -16,6 +25,7 @@ from ..reading.routes import Endpoint
 from .auth import AuthSpec, credentials, login_candidates
 from .case_requests import INTEGER_LITERAL, request_for
 from .error_cases import BODY_METHODS, ErrorCases
+from .exemptions import IdentityChecks
 from .key_completion import KeyCompletion
 from .payloads import body_for, form_body, referenced_objects
 from .row_setups import RowSetups, referenced_rows
@@ -29,6 +39,8 @@ class EndpointPlan:
     endpoint: Endpoint
     cases: list[Case] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    # Read only who is signed in, and both a visitor and the signed-in user succeeded.
+    everyone_accepted: bool = False
 
     @property
     def has_happy(self) -> bool:
@@ -45,7 +57,13 @@ class EndpointPlan:
                 and c.outcome
                 and 400 <= c.outcome.status < 500
             )
-            or (c.kind == FORM_REJECTED and c.outcome and c.outcome.refused_forms)
+            # The form shown again, refused: by its validators, or by the view (a wrong password).
+            or (
+                c.kind in (FORM_REJECTED, WRONG_PASSWORD)
+                and c.outcome
+                and 200 <= c.outcome.status < 300
+                and c.outcome.refused_forms
+            )
             for c in self.cases
         )
 
@@ -76,7 +94,7 @@ class EndpointPlan:
 _ACCOUNT_WORDS = ("register", "signup", "sign-up", "sign_up", "password", "reset")
 
 
-class Planner(ErrorCases, KeyCompletion):
+class Planner(ErrorCases, KeyCompletion, IdentityChecks):
     """Plans every endpoint of the app."""
 
     def __init__(self, scan: ModelScan | None, prober: Prober, auth: AuthSpec | None) -> None:
@@ -134,6 +152,7 @@ class Planner(ErrorCases, KeyCompletion):
         base = chosen or last
         if base is not None:
             self._error_cases(plan, base, unauthenticated)
+        plan.everyone_accepted = self._everyone_accepted(plan)
         return plan
 
     def _keyed_literals(self, case: Case) -> Case:

@@ -246,6 +246,11 @@ class AssertionWriter:
     def _html_lines(self, case: Case) -> list[str]:
         outcome = case.outcome
         text = outcome.text if outcome else ""
+        # A refused form is shown again with what was wrong: the page says it to the user.
+        for message in _form_errors(case):
+            if len(message) >= 4 and str(escape(message)) in text:
+                self.imports.add(("markupsafe", "escape"))
+                return [f"assert escape({string(message)}) in response.get_data(as_text=True)"]
         for var, key, value in _created_fields(case):
             if isinstance(value, str) and len(value) >= 4 and str(escape(value)) in text:
                 self.imports.add(("markupsafe", "escape"))
@@ -259,6 +264,15 @@ class AssertionWriter:
         if not words or len(shown) > 100 or not is_stable(words, outcome.volatile):
             return []
         return [f"assert {string(shown)} in response.get_data(as_text=True)"]
+
+
+def _form_errors(case: Case) -> Iterator[str]:
+    """The messages of the errors each refused form held, field by field."""
+    for _, errors in case.outcome.refused_forms if case.outcome else []:
+        for messages in errors.values():
+            for message in messages if isinstance(messages, list | tuple) else [messages]:
+                if isinstance(message, str):
+                    yield message
 
 
 def _created_fields(case: Case) -> Iterator[tuple[str, str, Any]]:
