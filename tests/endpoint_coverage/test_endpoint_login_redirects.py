@@ -136,3 +136,99 @@ def test_login_redirect_is_an_error_case(
     }
     assert rows["orders"]["flags"] == ["no_happy_path"]
     assert rows["logout"]["login_redirects"] == {}
+
+
+PLAIN_GUARD_APP = """
+from functools import wraps
+
+from flask import Flask, g, redirect, request, session, url_for
+
+
+def create_app():
+    app = Flask("notes")
+    app.config.update(TESTING=True, SECRET_KEY="test")
+
+    @app.before_request
+    def load_user():
+        g.user = session.get("user_id")
+
+    def login_required(view):
+        # Sends the visitor to sign in with no ?next=: only the contrast tells what it is.
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if g.user is None:
+                return redirect(url_for("login"))
+            return view(*args, **kwargs)
+
+        return guarded
+
+    @app.route("/login", methods=["GET", "POST"])
+    def login():
+        if request.method == "GET":
+            return "the form"
+        session["user_id"] = 1
+        return redirect(url_for("notes"))
+
+    @app.post("/register")
+    def register():
+        return redirect(url_for("login"))
+
+    @app.get("/notes")
+    @login_required
+    def notes():
+        return "your notes"
+
+    @app.get("/drafts")
+    @login_required
+    def drafts():
+        return "your drafts"
+
+    return app
+"""
+
+PLAIN_GUARD_TESTS = """
+def test_notes(client):
+    client.post("/login")
+    assert client.get("/notes").status_code == 200
+
+
+def test_notes_without_signing_in(client):
+    assert client.get("/notes").status_code == 302
+
+
+def test_drafts_without_signing_in(client):
+    assert client.get("/drafts").status_code == 302
+
+
+def test_register(client):
+    assert client.post("/register").status_code == 302
+"""
+
+
+def test_a_redirect_of_a_visitor_where_a_signed_in_user_got_the_page_is_an_error_case(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    write_project(pytester, PLAIN_GUARD_APP, CONFTEST, PLAIN_GUARD_TESTS)
+
+    result = pytester.runpytest("--endpoint-coverage-json=coverage.json", "-p", "no:randomly")
+
+    result.assert_outcomes(passed=4)
+    # /register sends a visitor to sign in as its job; /drafts was never seen signed in, so
+    # nothing says its redirect is about credentials: both stay what they answered.
+    assert report_lines(result)[1:] == [
+        "  Method  Rule       Statuses         Tests  Result",
+        "(no blueprint)",
+        "  GET     /drafts    302                  1  no error case",
+        "  GET     /login     -                    0  untested",
+        "  POST    /login     302                  1  no error case",
+        f"  GET     /notes     200 {LOGIN}      2  ok",
+        "  POST    /register  302                  1  no error case",
+        "TOTAL: 1/5 endpoints have a happy path and an error case (20%), 1 untested",
+    ]
+    data = json.loads((pytester.path / "coverage.json").read_text())
+    rows = {row["endpoint"]: row for row in data["endpoints"]}
+    assert rows["notes"]["login_redirects"] == {
+        "302": ["test_app.py::test_notes_without_signing_in"]
+    }
+    assert rows["register"]["login_redirects"] == {}

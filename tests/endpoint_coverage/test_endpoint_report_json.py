@@ -139,6 +139,8 @@ def test_json_holds_summary_endpoints_and_unmatched(pytester: pytest.Pytester) -
                 ["library", "api.book", BOOK, "GET", 404, ["test_app.py::test_book[2]"]],
             ],
             "login_redirects": [],
+            "anonymous_redirects": [],
+            "signed_in_successes": [],
             "refused_forms": [],
             "not_allowed": [],
             "unmatched": [["library", "GET", "/api/books/one", 404, ["test_app.py::test_bad_id"]]],

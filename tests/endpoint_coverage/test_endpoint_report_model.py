@@ -177,6 +177,26 @@ def test_login_redirects_and_405s_survive_the_trip_and_merge() -> None:
     assert again.not_allowed == {("shop", "/items/<int:item_id>"): {"PATCH": {"t3", "t4"}}}
 
 
+def test_a_visitors_redirect_is_a_login_redirect_once_any_shard_saw_the_page_signed_in() -> None:
+    key = ("shop", "get_item", "/items/<int:item_id>", "GET")
+    visitor = Records()
+    visitor.add_routes([Route(*key)])
+    visitor.anonymous_redirect(key, 302, "t1")
+    signed_in = Records()
+    signed_in.hit(key, 200, "t2")
+    signed_in.signed_in_success(key)
+
+    alone = build_report(Records.from_data(visitor.to_data()))
+    visitor.merge(Records.from_data(signed_in.to_data()))
+    merged = build_report(visitor)
+
+    # Without the signed-in page, the redirect is the route's answer to everyone.
+    assert alone.groups[0].rows[0].tests_by_status == {302: ("t1",)}
+    row = merged.groups[0].rows[0]
+    assert (row.tests_by_status, row.login_redirects) == ({200: ("t2",)}, {302: ("t1",)})
+    assert row.complete
+
+
 def test_a_login_redirect_is_an_error_case_and_the_rules_405_is_neither_case() -> None:
     route = Route("shop", "get_item", "/items/<int:item_id>", "GET")
     signed_out = Row(route, {}, login_redirects={302: ("t1",)})

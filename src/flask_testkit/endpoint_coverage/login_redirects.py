@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import has_request_context, request
+from flask.globals import _cv_request
 from werkzeug.exceptions import HTTPException
 
 if TYPE_CHECKING:
@@ -13,6 +14,10 @@ if TYPE_CHECKING:
 
 #: Set in a request's WSGI environ when Flask-Login turned the request away.
 UNAUTHENTICATED = "flask_testkit.endpoint_coverage.unauthenticated"
+#: Set in a request's WSGI environ when it arrived with credentials: a token or a session.
+CREDENTIALED = "flask_testkit.endpoint_coverage.credentialed"
+# Session keys that anyone's session holds, signed in or not.
+_ANYONES_KEYS = frozenset({"_flashes", "_permanent", "csrf_token", "_fresh", "_id", "next"})
 
 
 def login_signals() -> list[Any]:
@@ -31,6 +36,32 @@ def mark_unauthenticated(sender: object, **extra: object) -> None:
     """Note on the request that Flask-Login sent it to the login view (or refused it)."""
     if has_request_context():
         request.environ[UNAUTHENTICATED] = True
+
+
+def note_credentials(sender: object, **extra: object) -> None:
+    """Note on the request, before the app's code runs, whether it carries credentials."""
+    if not has_request_context():
+        return
+    context = _cv_request.get(None)
+    fields = vars(context) if context is not None else {}
+    # The session as it was opened, read without marking it accessed (which adds a Vary header).
+    opened = fields.get("_session", fields.get("session"))
+    keys = set(dict.keys(opened)) if isinstance(opened, dict) else set()
+    signed_in = "Authorization" in request.headers or bool(keys - _ANYONES_KEYS)
+    request.environ[CREDENTIALED] = signed_in
+
+
+def credentialed() -> bool:
+    """Whether this request arrived with credentials."""
+    return bool(request.environ.get(CREDENTIALED))
+
+
+def redirects_elsewhere(app: Flask, response: Response) -> bool:
+    """True when this response sends the request on to another endpoint of the app."""
+    location = response.headers.get("Location")
+    if not location or not 300 <= response.status_code < 400:
+        return False
+    return _endpoint_of(app, urlsplit(location).path) not in (None, request.endpoint)
 
 
 def sends_to_login(app: Flask, response: Response) -> bool:

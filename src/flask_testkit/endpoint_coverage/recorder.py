@@ -10,6 +10,7 @@ from flask import (
     got_request_exception,
     request,
     request_finished,
+    request_started,
     request_tearing_down,
 )
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -20,8 +21,11 @@ from flask_testkit.endpoint_coverage.form_refusals import (
     watch_forms,
 )
 from flask_testkit.endpoint_coverage.login_redirects import (
+    credentialed,
     login_signals,
     mark_unauthenticated,
+    note_credentials,
+    redirects_elsewhere,
     sends_to_login,
 )
 from flask_testkit.endpoint_coverage.routes import routes_of
@@ -54,6 +58,7 @@ class Recorder:
         """Listen to every app's requests."""
         appcontext_pushed.connect(self._on_app_context, weak=False)
         got_request_exception.connect(_on_request_exception, weak=False)
+        request_started.connect(note_credentials, weak=False)
         request_finished.connect(self._on_request_finished, weak=False)
         request_tearing_down.connect(self._on_tearing_down, weak=False)
         for signal in login_signals():
@@ -64,6 +69,7 @@ class Recorder:
         """Stop listening, and read the routes of the apps still alive once more."""
         appcontext_pushed.disconnect(self._on_app_context)
         got_request_exception.disconnect(_on_request_exception)
+        request_started.disconnect(note_credentials)
         request_finished.disconnect(self._on_request_finished)
         request_tearing_down.disconnect(self._on_tearing_down)
         for signal in login_signals():
@@ -94,8 +100,10 @@ class Recorder:
     def _on_request_finished(self, sender: Flask, response: Response, **extra: object) -> None:
         # Whatever a framework did with an exception on the way, this is the status sent.
         request.environ.pop(RAISED, None)
-        login = 300 <= response.status_code < 400 and sends_to_login(sender, response)
-        self._record(sender, response.status_code, login, refused_a_form(response.status_code))
+        status = response.status_code
+        login = 300 <= status < 400 and sends_to_login(sender, response)
+        anonymous = not login and not credentialed() and redirects_elsewhere(sender, response)
+        self._record(sender, status, login, refused_a_form(status), anonymous)
 
     def _on_tearing_down(
         self, sender: Flask, exc: BaseException | None = None, **extra: object
@@ -107,7 +115,14 @@ class Recorder:
         status = exc.code if isinstance(exc, HTTPException) and exc.code else 500
         self._record(sender, status, login=False)
 
-    def _record(self, app: Flask, status: int, login: bool, form_refused: bool = False) -> None:
+    def _record(
+        self,
+        app: Flask,
+        status: int,
+        login: bool,
+        form_refused: bool = False,
+        anonymous_redirect: bool = False,
+    ) -> None:
         if id(app) not in self._serving:
             if id(app) not in self._seen:
                 self._see(app)
@@ -123,8 +138,12 @@ class Recorder:
                 self.records.login_redirect(key, status, test)
             elif form_refused:
                 self.records.refuse_form(key, status, test)
+            elif anonymous_redirect:
+                self.records.anonymous_redirect(key, status, test)
             else:
                 self.records.hit(key, status, test)
+            if 200 <= status < 300 and not form_refused and credentialed():
+                self.records.signed_in_success(key)
             return
         refused = request.routing_exception
         if status == 405 and isinstance(refused, MethodNotAllowed):

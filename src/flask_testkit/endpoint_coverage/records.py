@@ -37,6 +37,13 @@ class Records:
         self.hits: defaultdict[RouteKey, TestsByStatus] = defaultdict(_tests_by_status)
         #: Redirects that sent an unauthenticated request to the login view: error cases.
         self.login_redirects: defaultdict[RouteKey, TestsByStatus] = defaultdict(_tests_by_status)
+        #: Redirects to another page that answered a request without credentials. They are
+        #: login redirects where the same route answered a signed-in request with success.
+        self.anonymous_redirects: defaultdict[RouteKey, TestsByStatus] = defaultdict(
+            _tests_by_status
+        )
+        #: Routes that answered a request with credentials with 2xx.
+        self.signed_in_successes: set[RouteKey] = set()
         #: Form pages that answered a submission their form refused: error cases.
         self.refused_forms: defaultdict[RouteKey, TestsByStatus] = defaultdict(_tests_by_status)
         #: 405 answers of a rule, by the method that the rule does not take.
@@ -54,6 +61,30 @@ class Records:
     def login_redirect(self, key: RouteKey, status: int, test: str | None) -> None:
         """Record that this route sent a test's unauthenticated request to the login view."""
         self.login_redirects[key][status].add(test or OUTSIDE_TESTS)
+
+    def anonymous_redirect(self, key: RouteKey, status: int, test: str | None) -> None:
+        """Record that this route redirected a test's request that carried no credentials."""
+        self.anonymous_redirects[key][status].add(test or OUTSIDE_TESTS)
+
+    def signed_in_success(self, key: RouteKey) -> None:
+        """Record that this route answered a request with credentials with success."""
+        self.signed_in_successes.add(key)
+
+    def settled(self) -> tuple[dict[RouteKey, TestsByStatus], dict[RouteKey, TestsByStatus]]:
+        """Hits and login redirects, each redirect of a request without credentials in one.
+
+        A route that let a signed-in request through and sent one without credentials
+        elsewhere sent it to sign in, wherever the app's sign-in page is and whatever it is
+        called. Elsewhere such a redirect is the route's answer, as for anyone.
+        """
+        hits = {key: dict(statuses) for key, statuses in self.hits.items()}
+        logins = {key: dict(statuses) for key, statuses in self.login_redirects.items()}
+        for key, statuses in self.anonymous_redirects.items():
+            table = logins if key in self.signed_in_successes else hits
+            answers = table.setdefault(key, {})
+            for status, tests in statuses.items():
+                answers[status] = answers.get(status, set()) | tests
+        return hits, logins
 
     def refuse_form(self, key: RouteKey, status: int, test: str | None) -> None:
         """Record that this route answered a submission its form refused (the form again)."""
@@ -73,12 +104,14 @@ class Records:
         for table, others in (
             (self.hits, other.hits),
             (self.login_redirects, other.login_redirects),
+            (self.anonymous_redirects, other.anonymous_redirects),
             (self.refused_forms, other.refused_forms),
             (self.unmatched, other.unmatched),
         ):
             for key, statuses in others.items():
                 for status, tests in statuses.items():
                     table[key][status].update(tests)  # type: ignore[index]
+        self.signed_in_successes.update(other.signed_in_successes)
         for rule_key, methods in other.not_allowed.items():
             for method, tests in methods.items():
                 self.not_allowed[rule_key][method].update(tests)
@@ -92,6 +125,8 @@ class Records:
             ],
             "hits": _rows(self.hits),
             "login_redirects": _rows(self.login_redirects),
+            "anonymous_redirects": _rows(self.anonymous_redirects),
+            "signed_in_successes": sorted([*key] for key in self.signed_in_successes),
             "refused_forms": _rows(self.refused_forms),
             "not_allowed": _rows(self.not_allowed),
             "unmatched": _rows(self.unmatched),
@@ -106,6 +141,10 @@ class Records:
             records.hits[(app, endpoint, rule, method)][status].update(tests)
         for app, endpoint, rule, method, status, tests in data.get("login_redirects", []):
             records.login_redirects[(app, endpoint, rule, method)][status].update(tests)
+        for app, endpoint, rule, method, status, tests in data.get("anonymous_redirects", []):
+            records.anonymous_redirects[(app, endpoint, rule, method)][status].update(tests)
+        for app, endpoint, rule, method in data.get("signed_in_successes", []):
+            records.signed_in_successes.add((app, endpoint, rule, method))
         for app, endpoint, rule, method, status, tests in data.get("refused_forms", []):
             records.refused_forms[(app, endpoint, rule, method)][status].update(tests)
         for app, rule, method, tests in data.get("not_allowed", []):

@@ -256,13 +256,14 @@ def build_report(
     routes = sorted(set(routes), key=lambda r: (r.app, r.blueprint, *r.sort_key, r.endpoint))
     exemptions = tuple(exemptions)
     by_route = {(e.method, e.rule): e for e in exemptions}
+    hits, login_redirects = records.settled()
     groups = []
     for (app, blueprint), members in groupby(routes, key=lambda r: (r.app, r.blueprint)):
         rows = tuple(
             Row(
                 route,
-                _frozen(records.hits.get(route.key)),
-                _frozen(records.login_redirects.get(route.key)),
+                _frozen(hits.get(route.key)),
+                _frozen(login_redirects.get(route.key)),
                 {
                     method: tuple(sorted(tests))
                     for method, tests in sorted(

@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
-from ..cases import (
-    FORM_REJECTED,
-    HAPPY,
-    NOT_ALLOWED,
-    WRONG_PASSWORD,
-    Case,
-    Outcome,
-    Request,
-    Setup,
-)
+from ..cases import HAPPY, Case, Outcome, Request, Setup
 from ..code import snake, string
 from ..probing.body_values import BodyValues
 from ..probing.prober import Prober
@@ -28,68 +19,11 @@ from .error_cases import BODY_METHODS, ErrorCases
 from .exemptions import IdentityChecks
 from .key_completion import KeyCompletion
 from .payloads import body_for, form_body, referenced_objects
+from .plans import EndpointPlan
 from .row_setups import RowSetups, referenced_rows
 from .schemas import BodySpec
 
-
-@dataclass
-class EndpointPlan:
-    """The cases written for one endpoint, and why any are missing."""
-
-    endpoint: Endpoint
-    cases: list[Case] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)
-    # Read only who is signed in, and both a visitor and the signed-in user succeeded.
-    everyone_accepted: bool = False
-
-    @property
-    def has_happy(self) -> bool:
-        """A passing happy-path test was written."""
-        return any(c.kind == HAPPY and c.outcome and not c.outcome.server_error for c in self.cases)
-
-    @property
-    def has_error(self) -> bool:
-        """An error-case test (4xx, or a form that refused its data) was written."""
-        return any(
-            (
-                c.is_error_case
-                and c.kind != NOT_ALLOWED
-                and c.outcome
-                and 400 <= c.outcome.status < 500
-            )
-            # The form shown again, refused: by its validators, or by the view (a wrong password).
-            or (
-                c.kind in (FORM_REJECTED, WRONG_PASSWORD)
-                and c.outcome
-                and 200 <= c.outcome.status < 300
-                and c.outcome.refused_forms
-            )
-            for c in self.cases
-        )
-
-    @property
-    def reads_no_input(self) -> bool:
-        """It works, takes no rule argument, and its code read nothing of the requests sent.
-
-        Such an endpoint answers every request alike: none can be refused, so it has no error
-        case, and is exempt from needing one.
-        """
-        probed = [
-            c.outcome
-            for c in self.cases
-            if c.kind != NOT_ALLOWED and c.outcome is not None and c.outcome.setup_error is None
-        ]
-        return (
-            self.has_happy
-            and not self.has_error
-            and not self.reasons
-            and not self.endpoint.arguments
-            and self.endpoint.redirect_to is None
-            and bool(probed)
-            and all(outcome.view_ran for outcome in probed)
-            and not any(outcome.input_reads or outcome.server_error for outcome in probed)
-        )
-
+__all__ = ["EndpointPlan", "Planner"]
 
 _ACCOUNT_WORDS = ("register", "signup", "sign-up", "sign_up", "password", "reset")
 
