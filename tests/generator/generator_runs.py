@@ -157,7 +157,7 @@ SAMPLES = {
     "sessionmaker_app": ("shop:create_app()", "2/2", 7),
     "sqlite3_app": ("guestbook", "1/4", 8),
     "session_auth_app": ("notebook:create_app()", "5/7", 20),
-    "constructor_app": ("stores:create_app()", "6/6", 16),
+    "constructor_app": ("stores:create_app()", "7/7", 20),
     "portable_app": ('workshop:create_app({"TESTING": True})', "6/8", 24),
     "lite_app": ('reading_list:create_app("testing")', "4/5", 14),
     "alchemical_app": ("pantry:create_app()", "3/4", 9),

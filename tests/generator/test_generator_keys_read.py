@@ -141,3 +141,40 @@ def test_a_query_key_a_helper_requires_is_sent_and_left_out_for_the_error_case(
     missing = _function(tests, "test_search_products_without_query_returns_bad_request")
     assert 'client.get("/products/search")' in missing
     assert "assert response.status_code == 400" in missing
+
+
+def test_a_bare_id_is_a_row_of_the_model_the_view_looked_up(stores: GeneratedSuite) -> None:
+    # `<int:id>` under "/item" names no model; the first guess made a store, and the view
+    # looked up a product by that store's key: the next cases made a product.
+    tests = stores.read("tests/integration/test_stores_api.py")
+    happy = _function(tests, "test_get_item_returns_ok")
+    assert "product_model = ProductModelFactory()" in happy
+    assert 'client.get(f"/item/{product_model.id}")' in happy
+    assert "assert response.status_code == 200" in happy
+    assert "def test_get_item_with_missing_product_model_returns_not_found(" in tests
+
+
+def test_row_lookups_name_the_model_and_the_value_of_any_flask_sqlalchemy_query() -> None:
+    from flask_sqlalchemy import SQLAlchemy
+
+    from flask_testkit.generator.probing.row_lookups import recorded_row_lookups
+
+    db = SQLAlchemy()
+
+    class Pet(db.Model):  # type: ignore[name-defined,misc]
+        id = db.Column(db.Integer, primary_key=True)
+        slug = db.Column(db.String(20))
+
+    app = Flask(__name__)
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
+    db.init_app(app)
+    with app.app_context():
+        db.create_all()
+        with recorded_row_lookups() as lookups:
+            db.session.get(Pet, 12345)
+            db.session.scalars(db.select(Pet).filter_by(slug="rex")).first()
+        db.session.get(Pet, 777)
+
+    assert (Pet, 12345) in lookups
+    assert (Pet, "rex") in lookups
+    assert (Pet, 777) not in lookups

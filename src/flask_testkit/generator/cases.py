@@ -96,6 +96,9 @@ class Outcome:
     keys_read: dict[str, list[str]] = field(default_factory=dict)
     last_key_read: tuple[str, str] | None = None  # (where, key)
     view_ran: bool = False
+    # The rule's arguments as the view got them, and the (model, value) of each row it looked up.
+    view_args: dict[str, Any] = field(default_factory=dict)
+    row_lookups: list[tuple[type[Any], Any]] = field(default_factory=list)
 
     @property
     def server_error(self) -> bool:

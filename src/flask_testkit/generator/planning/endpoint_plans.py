@@ -11,13 +11,14 @@ from ..code import snake, string
 from ..probing.body_values import BodyValues
 from ..probing.prober import Prober
 from ..reading.model_lookup import ModelLookup
-from ..reading.models import ModelScan
+from ..reading.models import ModelInfo, ModelScan
 from ..reading.routes import Endpoint
 from .auth import AuthSpec, credentials, login_candidates
 from .case_requests import INTEGER_LITERAL, request_for
 from .error_cases import BODY_METHODS, ErrorCases
 from .exemptions import IdentityChecks
 from .key_completion import KeyCompletion
+from .looked_up_models import looked_up_models
 from .payloads import body_for, form_body, referenced_objects
 from .plans import EndpointPlan
 from .row_setups import RowSetups, referenced_rows
@@ -45,11 +46,15 @@ class Planner(ErrorCases, KeyCompletion, IdentityChecks):
             plan.cases.append(self._probe(Case(endpoint, HAPPY, request_for(endpoint, {}))))
             return plan
         variants = list(self._variants(endpoint))
+        remapped = False
         unauthenticated: Case | None = None
         happy: Case | None = None
         crashed: Case | None = None
         last: Case | None = None
-        for case in variants:
+        index = 0
+        while index < len(variants):
+            case = variants[index]
+            index += 1
             self._probe(case)
             outcome = case.outcome
             assert outcome is not None
@@ -75,6 +80,11 @@ class Planner(ErrorCases, KeyCompletion, IdentityChecks):
             if outcome.server_error and crashed is None:
                 crashed = case
             last = case
+            if index == len(variants) and not remapped:
+                # Nothing worked: the view may load another model than the arguments named.
+                remapped = True
+                for arg_models in looked_up_models(endpoint, variants, self.lookup):
+                    variants += self._variants(endpoint, arg_models)
         chosen = happy or crashed
         if chosen is None and last is not None and last.outcome and last.outcome.setup_error:
             plan.reasons.append(last.outcome.setup_error)
@@ -165,13 +175,16 @@ class Planner(ErrorCases, KeyCompletion, IdentityChecks):
         case.outcome = self.prober.run(case)
         return case
 
-    def _variants(self, endpoint: Endpoint) -> Any:
-        if self.auth is not None and self.auth.login_identity and endpoint is self.auth.login:
+    def _variants(
+        self, endpoint: Endpoint, arg_models: dict[str, ModelInfo | None] | None = None
+    ) -> Any:
+        login = self.auth is not None and self.auth.login_identity and endpoint is self.auth.login
+        if login and arg_models is None:
             # The token endpoint behind HTTP Basic: without credentials, then with the user's.
             yield Case(endpoint, HAPPY, Request("POST", string(endpoint.rule)))
             yield Case(endpoint, HAPPY, Request("POST", string(endpoint.rule), auth="login"))
             return
-        credentials = self._login_body(endpoint)
+        credentials = self._login_body(endpoint) if arg_models is None else None
         if credentials is not None and self.auth is not None:
             request = Request("POST", string(endpoint.rule), credentials.fields, credentials.kind)
             if self.auth.register is not None:
@@ -181,7 +194,8 @@ class Planner(ErrorCases, KeyCompletion, IdentityChecks):
             else:
                 setup = Setup("user", self.auth.user_factory, self.auth.user_model.name)
                 yield Case(endpoint, HAPPY, request, [setup])
-        arg_models = self.lookup.argument_models(endpoint)
+        if arg_models is None:
+            arg_models = self.lookup.argument_models(endpoint)
         collection = self.lookup.collection_model(endpoint)
         body, kind = None, "json"
         if endpoint.method in BODY_METHODS:

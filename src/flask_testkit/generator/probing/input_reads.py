@@ -61,6 +61,7 @@ class InputReads:
         self.names: set[str] = set()
         self.keys = KeyReads()
         self.view_ran = False
+        self.view_args: dict[str, Any] = {}
         self._watching = False
 
     @property
@@ -132,6 +133,7 @@ def recorded_input_reads(app: Flask) -> Iterator[InputReads]:
             context = _cv_request.get(None)
             if view and context is not None and context.request.routing_exception is None:
                 reads.view_ran = True
+                reads.view_args = dict(context.request.view_args or {})
             opened = _opened_session()
             before = getattr(opened, "accessed", False)
             reads.watching = True

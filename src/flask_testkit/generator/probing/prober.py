@@ -26,6 +26,7 @@ from .assigned_values import (
 )
 from .form_checks import refused_forms
 from .input_reads import recorded_input_reads
+from .row_lookups import recorded_row_lookups
 from .sandbox import NetworkBlocked, ProbeTimeout, guarded
 
 # How much longer the one retry of a request that ran out of time may take.
@@ -179,6 +180,7 @@ class Prober:
             refused_forms() as forms,
             recording as calls,
             recorded_input_reads(self.app) as reads,
+            recorded_row_lookups() as lookups,
         ):
             try:
                 response = client.open(url, **options)
@@ -196,6 +198,8 @@ class Prober:
         outcome.keys_read = reads.keys.as_lists()
         outcome.last_key_read = reads.keys.last
         outcome.view_ran = reads.view_ran
+        outcome.view_args = reads.view_args
+        outcome.row_lookups = lookups
         outcome.service_calls = calls
         if response is None:
             return

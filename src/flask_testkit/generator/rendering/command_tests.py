@@ -50,8 +50,12 @@ def _function(run: CommandRun, has_db: bool, taken: set[str]) -> tuple[str, list
     # made with `app.cli.command`, so a test without db_session (which pushes one) does it.
     fixtures = "runner, db_session" if has_db else "app, runner"
     args = ", ".join(a.source if isinstance(a, Code) else string(a) for a in _args(run))
-    invoke = f"runner.invoke(args=[{args}]" + (
-        f", input={string(run.input)})" if run.input else ")"
+    # An exception the command raises reaches the test as itself, not as an exit code: a
+    # database that refuses what the command stores is then named, on that database only.
+    invoke = (
+        f"runner.invoke(args=[{args}]"
+        + (f", input={string(run.input)}" if run.input else "")
+        + ", catch_exceptions=False)"
     )
     lines = [f"def {name}({fixtures}):", f'    """{_docstring(run)}"""']
     calls = [invoke, f"result = {invoke}"] if run.variant == "twice" else [f"result = {invoke}"]

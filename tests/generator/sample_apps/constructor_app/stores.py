@@ -91,6 +91,12 @@ def create_app():
         db.session.commit()
         return jsonify(message="deleted")
 
+    # "item" and "id" name no model: only what the view loads says it is a product.
+    @app.get("/item/<int:id>")
+    def get_item(id):
+        product = db.session.get(ProductModel, id) or abort(404)
+        return jsonify(product.json())
+
     @app.post("/products")
     def create_product():
         product = ProductModel.from_payload(request.get_json())

@@ -18,4 +18,16 @@ def create_app(config_name="default"):
 
     app.register_blueprint(members.bp)
     app.register_blueprint(badges.bp)
+
+    @app.cli.command("add-founder")
+    def add_founder():
+        """Make the club's first member, with a password to change."""
+        from clubhouse.models import Member
+
+        founder = Member(username="founder")
+        founder.set_password("change-me")
+        db.session.add(founder)
+        db.session.commit()
+        print("Added the founder.")
+
     return app
