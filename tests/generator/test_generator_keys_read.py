@@ -178,3 +178,54 @@ def test_row_lookups_name_the_model_and_the_value_of_any_flask_sqlalchemy_query(
     assert (Pet, 12345) in lookups
     assert (Pet, "rex") in lookups
     assert (Pet, 777) not in lookups
+
+
+class _OldHeaders(dict):  # type: ignore[type-arg]
+    """A mapping whose lookups take more than a key, as Werkzeug 3.0's `Headers` do."""
+
+    def __getitem__(self, key: str, _get_mode: bool = False) -> str:
+        return str(super().__getitem__(key.lower()))
+
+    def get(self, key: str, default: object = None, type: object = None) -> object:
+        try:
+            return self.__getitem__(key, _get_mode=True)
+        except KeyError:
+            return default
+
+
+def test_a_recorded_mapping_passes_on_every_argument_of_its_own_methods() -> None:
+    from flask_testkit.generator.probing.key_reads import KeyReads, record_lookups
+
+    reads = KeyReads()
+    reads.watching = True
+    headers = record_lookups(_OldHeaders({"x-token": "t"}), reads, "headers")
+
+    assert headers.__getitem__("X-Token", _get_mode=True) == "t"
+    assert headers.get("X-Missing", "none", type=str) == "none"
+    assert reads.as_lists() == {"headers": ["X-Token", "X-Missing"]}
+    reads.restore()
+    assert type(headers) is _OldHeaders
+
+
+class _Strict(dict):  # type: ignore[type-arg]
+    """A mapping a recording cannot pass a call on to: its lookups take no default."""
+
+    def get(self, key: str) -> object:  # type: ignore[override]
+        return super().get(key)
+
+
+def test_an_error_the_recording_caused_is_told_from_the_apps() -> None:
+    from flask_testkit.generator.probing.input_reads import raised_by_recording
+    from flask_testkit.generator.probing.key_reads import KeyReads, record_lookups
+
+    reads = KeyReads()
+    reads.watching = True
+    strict = record_lookups(_Strict(a=1), reads, "json")
+    with pytest.raises(TypeError) as ours:
+        strict.get("a", None)
+    with pytest.raises(KeyError) as apps:
+        {}["a"]
+
+    assert raised_by_recording(ours.value)
+    assert not raised_by_recording(apps.value)
+    assert not raised_by_recording(None)

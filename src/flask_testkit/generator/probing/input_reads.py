@@ -57,9 +57,10 @@ _REPLACED = ("request_class", "preprocess_request", "dispatch_request")
 class InputReads:
     """The inputs read, and whether the view ran (a routing redirect or 404 stops it before)."""
 
-    def __init__(self) -> None:
+    def __init__(self, keys: bool = True) -> None:
         self.names: set[str] = set()
         self.keys = KeyReads()
+        self.record_keys = keys
         self.view_ran = False
         self.view_args: dict[str, Any] = {}
         self._watching = False
@@ -85,9 +86,9 @@ class _Recording(Request):
             reads = type(self)._ftk_reads
             if reads is not None and reads.watching:
                 reads.names.add(name)
-                if name in _KEYED:
+                if name in _KEYED and reads.record_keys:
                     return record_lookups(value, reads.keys, _KEYED[name])
-                if name == "get_json":
+                if name == "get_json" and reads.record_keys:
                     return _recorded_json(self, value, reads.keys)
         return value
 
@@ -118,9 +119,12 @@ def _opened_session() -> Any:
 
 
 @contextmanager
-def recorded_input_reads(app: Flask) -> Iterator[InputReads]:
-    """The inputs the app's own code read while the requests inside the block were handled."""
-    reads = InputReads()
+def recorded_input_reads(app: Flask, keys: bool = True) -> Iterator[InputReads]:
+    """The inputs the app's own code read while the requests inside the block were handled.
+
+    With keys, the keys it looked up in them too (see key_reads).
+    """
+    reads = InputReads(keys)
     recording = type(
         "Recording" + app.request_class.__name__,
         (_Recording, app.request_class),
@@ -137,7 +141,7 @@ def recorded_input_reads(app: Flask) -> Iterator[InputReads]:
             opened = _opened_session()
             before = getattr(opened, "accessed", False)
             reads.watching = True
-            if opened is not None:
+            if opened is not None and reads.record_keys:
                 record_lookups(opened, reads.keys, SESSION)
             try:
                 return call()
@@ -160,3 +164,17 @@ def recorded_input_reads(app: Flask) -> Iterator[InputReads]:
                 app.__dict__.pop(name, None)
             else:
                 setattr(app, name, value)
+
+
+def raised_by_recording(error: BaseException | None) -> bool:
+    """Whether error, or one it was raised from, is the recording's: a call it passed on badly.
+
+    Then the app must be probed without key recording, as its tests will run it.
+    """
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if getattr(error, "flask_testkit_recording", False):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False

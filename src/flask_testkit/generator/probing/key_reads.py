@@ -47,38 +47,46 @@ class KeyReads:
 
 
 class _Recording:
-    """Mixin for the mappings a request hands out: each lookup by key is recorded."""
+    """Mixin for the mappings a request hands out: each lookup by key is recorded.
+
+    Every method passes on whatever it is given: Werkzeug's own signatures differ between
+    versions (3.0's `Headers.__getitem__` takes `_get_mode`), and the app must not notice. A
+    call the mapping refuses as the recording made it is marked, so that the app is probed
+    without recording instead (see `raised_by_recording`).
+    """
 
     _ftk_keys: tuple[KeyReads, str] | None = None
 
-    def _ftk_note(self, key: Any) -> None:
+    def _ftk_call(self, name: str, key: Any, args: Any, kwargs: Any) -> Any:
         recorder = self.__dict__.get("_ftk_keys")
         if recorder is not None:
             recorder[0].add(recorder[1], key)
+        method = getattr(super(), name)
+        try:
+            return method(key, *args, **kwargs)
+        except TypeError as error:
+            # Raised by the call itself, not from inside the mapping: a signature it lacks.
+            if error.__traceback__ is not None and error.__traceback__.tb_next is None:
+                error.flask_testkit_recording = True  # type: ignore[attr-defined]
+            raise
 
-    def __getitem__(self, key: Any) -> Any:
-        self._ftk_note(key)
-        return super().__getitem__(key)  # type: ignore[misc]
+    def __getitem__(self, key: Any, *args: Any, **kwargs: Any) -> Any:
+        return self._ftk_call("__getitem__", key, args, kwargs)
 
     def __contains__(self, key: object) -> bool:
-        self._ftk_note(key)
-        return bool(super().__contains__(key))  # type: ignore[misc]
+        return bool(self._ftk_call("__contains__", key, (), {}))
 
     def get(self, key: Any, *args: Any, **kwargs: Any) -> Any:
-        self._ftk_note(key)
-        return super().get(key, *args, **kwargs)  # type: ignore[misc]
+        return self._ftk_call("get", key, args, kwargs)
 
     def getlist(self, key: Any, *args: Any, **kwargs: Any) -> Any:
-        self._ftk_note(key)
-        return super().getlist(key, *args, **kwargs)  # type: ignore[misc]
+        return self._ftk_call("getlist", key, args, kwargs)
 
-    def pop(self, key: Any, *args: Any) -> Any:
-        self._ftk_note(key)
-        return super().pop(key, *args)  # type: ignore[misc]
+    def pop(self, key: Any, *args: Any, **kwargs: Any) -> Any:
+        return self._ftk_call("pop", key, args, kwargs)
 
-    def setdefault(self, key: Any, *args: Any) -> Any:
-        self._ftk_note(key)
-        return super().setdefault(key, *args)  # type: ignore[misc]
+    def setdefault(self, key: Any, *args: Any, **kwargs: Any) -> Any:
+        return self._ftk_call("setdefault", key, args, kwargs)
 
 
 class _RecordingDict(_Recording, dict):  # type: ignore[type-arg]

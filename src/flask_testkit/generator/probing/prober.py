@@ -25,7 +25,7 @@ from .assigned_values import (
     row_facts,
 )
 from .form_checks import refused_forms
-from .input_reads import recorded_input_reads
+from .input_reads import raised_by_recording, recorded_input_reads
 from .row_lookups import recorded_row_lookups
 from .sandbox import NetworkBlocked, ProbeTimeout, guarded
 
@@ -54,6 +54,7 @@ class Prober:
         self.auth: Any = None  # set once authentication is known (an AuthSpec)
         self.services: Any = None  # a ServiceRecorder, while the endpoints are planned
         self.count = 0
+        self.record_keys = True
         self._handled: BaseException | None = None
         original = app.handle_user_exception
 
@@ -100,6 +101,12 @@ class Prober:
             result = self._run(case, session, earlier, timeout or self.timeout)
         if refused.targets:
             self.touched.setdefault(case.endpoint.label, []).extend(refused.targets)
+        outcome = result[0]
+        if self.record_keys and raised_by_recording(outcome.exception or self._handled):
+            # The app met something of the recording's that it could not take: it is probed
+            # without key recording from now on, as the tests will run it.
+            self.record_keys = False
+            return self._once(case, earlier, timeout)
         return result
 
     def _run(
@@ -179,7 +186,7 @@ class Prober:
             guarded(timeout) as report,
             refused_forms() as forms,
             recording as calls,
-            recorded_input_reads(self.app) as reads,
+            recorded_input_reads(self.app, self.record_keys) as reads,
             recorded_row_lookups() as lookups,
         ):
             try:
