@@ -205,3 +205,17 @@ def test_a_title_that_shows_a_factory_rows_values_is_not_asserted(journal: Gener
     )
     assert "<title>" not in test
     assert "dropped by verification: 0" in journal.init.stdout
+
+
+def test_an_update_checks_the_row_it_changed_in_the_database(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # The response echoing the body proves nothing stored: the row is read again, and each
+    # column the request was seen to change to a sent value is asserted.
+    petstore = sample_suite("smorest_app", tmp_path_factory)
+    tests = petstore.read("tests/integration/test_pets_api.py")
+    _, update = source_of_test(tests, "test_put_pet_by_id_returns_ok")
+    assert "db_session.refresh(pet)" in update
+    assert 'assert pet.name == payload["name"]' in update
+    assert 'assert pet.age == payload["age"]' in update
+    assert petstore.tests.returncode == 0, petstore.tests.stdout[-2000:]

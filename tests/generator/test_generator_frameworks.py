@@ -297,3 +297,32 @@ def test_summary_names_the_docs_pages_left_to_the_framework(
         in suite.init.stdout.splitlines()
     )
     assert "/docs" not in suite.read("tests/integration/test_books_api.py")
+
+
+class _PostSchema(Schema):
+    text = String(required=True, validate=Length(min=1, max=280))
+    id = Integer(dump_only=True)
+
+
+def test_an_apifairy_body_is_read_from_what_its_decorator_keeps_on_the_view() -> None:
+    # APIFairy's @body(schema) keeps (schema, location, media type) in the view's `_spec`,
+    # and functools.wraps carries it to the view Flask routes to.
+    from functools import wraps
+
+    def new(args: dict[str, Any]) -> str:
+        return "made"
+
+    new._spec = {"body": (_PostSchema(), "json", None)}  # type: ignore[attr-defined]
+
+    @wraps(new)
+    def routed(*args: Any) -> str:
+        return new({})
+
+    spec = declared_body(routed)
+
+    assert spec is not None
+    assert (spec.kind, set(spec.fields), spec.source) == (
+        "json",
+        {"text"},
+        "APIFairy body _PostSchema",
+    )

@@ -77,6 +77,8 @@ class Outcome:
     network: list[str] = field(default_factory=list)
     timed_out: bool = False
     row_gone: bool | None = None
+    # Columns of the row the URL names that a successful write changed, with their new values.
+    row_changes: dict[str, Any] = field(default_factory=dict)
     volatile: set[str] = field(default_factory=set)
     row_values: dict[str, dict[str, Any]] = field(default_factory=dict)
     row_keys: dict[str, str] = field(default_factory=dict)  # variable -> primary-key attribute

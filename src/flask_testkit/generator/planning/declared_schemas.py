@@ -1,4 +1,4 @@
-"""The request schemas a view declares through its framework: smorest, APIFlask and flask-restx."""
+"""The request schemas a view declares through its framework: smorest, APIFlask, APIFairy, restx."""
 
 from __future__ import annotations
 
@@ -42,6 +42,11 @@ def _apiflask_body(view: Callable[..., Any]) -> BodySpec | None:
     body = spec.get("body") if isinstance(spec, dict) else None
     if body is None:
         return None
+    if isinstance(body, tuple) and body:
+        # APIFairy's @body keeps (schema, location, media type) under the same name.
+        schema, location = body[0], body[1] if len(body) > 1 else "json"
+        kind = "form" if location in ("form", "files") else "json"
+        return marshmallow_body(schema, kind, "APIFairy body")
     content_type = spec.get("content_type") if isinstance(spec, dict) else None
     kind = "form" if content_type in _APIFLASK_FORM_TYPES else "json"
     return marshmallow_body(body, kind, "APIFlask input") or pydantic_body(body)

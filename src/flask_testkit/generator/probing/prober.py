@@ -161,6 +161,8 @@ class Prober:
         outcome.inserted_rows, outcome.inserted_unique = row_facts(inserted)
         if outcome.status in (200, 202, 204) and case.request.method == "DELETE":
             outcome.row_gone = _deleted(case, names, session)
+        elif outcome.succeeded and case.request.method in ("PUT", "PATCH", "POST"):
+            outcome.row_changes = _changed(case, names, session, outcome.row_values)
         return outcome, models_of(inserted + _made_rows(names, case))
 
     def _send(
@@ -312,3 +314,28 @@ def _deleted(case: Case, names: dict[str, Any], session: Any) -> bool | None:
         return None
     session.expire_all()
     return session.get(type(row), identity) is None
+
+
+def _changed(
+    case: Case, names: dict[str, Any], session: Any, before: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """The columns of the row the URL points at that the request changed, with their new values."""
+    rows = [s for s in case.setups if not s.batch and not s.delete]
+    if session is None or not rows:
+        return {}
+    row = names.get(rows[-1].var)
+    if row is None or sa.inspect(row).identity is None:
+        return {}
+    session.expire(row)
+    try:
+        after = {
+            prop.key: getattr(row, prop.key, None) for prop in sa.inspect(type(row)).column_attrs
+        }
+    except sa.exc.SQLAlchemyError:  # deleted, or the transaction is gone
+        return {}
+    was = before.get(rows[-1].var, {})
+    return {
+        key: value
+        for key, value in after.items()
+        if isinstance(value, str | int | float) and key in was and was[key] != value
+    }

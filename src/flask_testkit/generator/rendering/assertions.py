@@ -152,10 +152,32 @@ class AssertionWriter:
             lines += self._html_lines(case)
         if self.models and case.kind == HAPPY and payload and outcome.succeeded:
             lines += self._stored_lines(case, payload)
+        if case.kind == HAPPY and payload and outcome.succeeded:
+            lines += self._changed_lines(case, payload)
         if outcome.row_gone and case.kind == HAPPY and case.setups:
             setup = case.setups[-1]
             self.imports.add(("__models__", setup.model))
             lines.append(f"assert db_session.get({setup.model}, {setup.var}_id) is None")
+        return lines
+
+    def _changed_lines(self, case: Case, payload: str) -> list[str]:
+        """What the write changed in the row its URL names, to the values the body sent."""
+        outcome = case.outcome
+        body = case.request.body
+        rows = [s for s in case.setups if not s.batch and not s.delete]
+        if outcome is None or not outcome.row_changes or not isinstance(body, dict) or not rows:
+            return []
+        sent = [
+            (key, snake(str(key)))
+            for key, value in body.items()
+            if type(value) in (str, int, float)
+            and outcome.row_changes.get(snake(str(key)), _NOTHING) == value
+        ]
+        if not sent:
+            return []
+        var = rows[-1].var
+        lines = [f"db_session.refresh({var})"]
+        lines += [f"assert {var}.{column} == {payload}[{string(key)}]" for key, column in sent]
         return lines
 
     def _stored_lines(self, case: Case, payload: str) -> list[str]:
@@ -282,6 +304,9 @@ def _created_fields(case: Case) -> Iterator[tuple[str, str, Any]]:
         if var in made:
             for key, value in values.items():
                 yield var, key, value
+
+
+_NOTHING = object()
 
 
 class SortedKeys(list[str]):
