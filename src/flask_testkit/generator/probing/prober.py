@@ -326,12 +326,12 @@ def _changed(
     row = names.get(rows[-1].var)
     if row is None or sa.inspect(row).identity is None:
         return {}
-    session.expire(row)
     try:
+        session.expire(row)
         after = {
             prop.key: getattr(row, prop.key, None) for prop in sa.inspect(type(row)).column_attrs
         }
-    except sa.exc.SQLAlchemyError:  # deleted, or the transaction is gone
+    except sa.exc.SQLAlchemyError:  # deleted, in another session, or the transaction is gone
         return {}
     was = before.get(rows[-1].var, {})
     return {
