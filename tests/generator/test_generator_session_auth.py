@@ -28,6 +28,23 @@ def test_protected_endpoints_are_tested_signed_in_and_signed_out(suite: Generate
     assert suite.tests.returncode == 0, suite.tests.stdout[-2000:]
 
 
+def test_a_row_of_another_user_is_refused_to_the_signed_in_user(suite: GeneratedSuite) -> None:
+    # The happy path's note is the signed-in user's; the same note made for the factory's own
+    # owner is someone else's, and the view answers 403.
+    tests = suite.read("tests/integration/test_notes_api.py")
+    for name, call in (
+        ("test_show_of_another_users_note_returns_forbidden", "get"),
+        ("test_delete_of_another_users_note_returns_forbidden", "post"),
+    ):
+        test = tests.split(f"def {name}(auth_client, db_session):\n", 1)[1].split("\n\n\n")[0]
+        assert "note = NoteFactory()\n" in test
+        assert f"auth_client.{call}(" in test
+        assert "assert response.status_code == 403" in test
+    # The list shows only the user's own notes: nothing to refuse there.
+    assert "def test_index_of_another" not in tests
+    assert suite.tests.returncode == 0, suite.tests.stdout[-2000:]
+
+
 def test_the_login_form_carries_the_users_name_and_the_test_password(
     suite: GeneratedSuite,
 ) -> None:

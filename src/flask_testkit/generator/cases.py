@@ -12,6 +12,7 @@ HAPPY = "happy"
 NOT_FOUND = "not_found"
 UNAUTHENTICATED = "unauthenticated"
 FORBIDDEN = "forbidden"
+NOT_OWNER = "not_owner"
 EMPTY_BODY = "empty_body"
 INVALID_BODY = "invalid_body"
 NOT_ALLOWED = "method_not_allowed"
@@ -28,6 +29,7 @@ ERROR_KINDS = (
     NOT_FOUND,
     UNAUTHENTICATED,
     FORBIDDEN,
+    NOT_OWNER,
     EMPTY_BODY,
     INVALID_BODY,
     NOT_ALLOWED,
@@ -153,6 +155,7 @@ def case_subject(case: Case) -> str:
         NOT_FOUND: f"_with_missing_{case.model_hint or 'item'}",
         UNAUTHENTICATED: "_without_credentials",
         FORBIDDEN: "_as_member",
+        NOT_OWNER: f"_of_another_users_{case.model_hint or 'row'}",
         EMPTY_BODY: "_with_empty_body",
         INVALID_BODY: "_with_invalid_types",
         FORM_REJECTED: "_with_empty_form",

@@ -16,6 +16,7 @@ from ..cases import (
     NOT_ACCEPTABLE,
     NOT_ALLOWED,
     NOT_FOUND,
+    NOT_OWNER,
     UNAUTHENTICATED,
     WRONG_PASSWORD,
     Case,
@@ -62,6 +63,8 @@ class ErrorCases:
             member = _clone(base, FORBIDDEN, auth="user", setups=_swap_owner(base.setups))
             member.request.path = member.request.path.replace("admin_user", "user")
             self._keep_if_refused(plan, member)
+        if base.request.auth == "user" and succeeded:
+            self._not_owner(plan, base)
         if self._login_body(endpoint) is not None and succeeded:
             body = {
                 k: "not-the-password" if v == Code("TEST_PASSWORD") else v
@@ -147,6 +150,22 @@ class ErrorCases:
             self._keep_if_refused(plan, case)
             return
 
+    def _not_owner(self, plan: EndpointPlan, base: Case) -> None:
+        """The signed-in user asks for a row that is another user's: kept when it is refused.
+
+        The happy path's row was made for the signed-in user; the same row made without that
+        owner gets the factory's own user instead, someone else.
+        """
+        owned = [s for s in base.setups if not s.batch and _owned_by("user", s)]
+        if not owned:
+            return
+        theirs = [_replace_setup(s, kwargs={}) if s in owned else s for s in base.setups]
+        case = _clone(base, NOT_OWNER, setups=theirs)
+        self._probe(case)
+        # Only a refusal: a crash here may be the factory's owner-less row, not the app.
+        if case.outcome and 400 <= case.outcome.status < 500:
+            plan.cases.append(case)
+
     def _not_acceptable(self, plan: EndpointPlan, base: Case) -> None:
         """Content negotiation: kept only when the app refuses a non-JSON Accept with 406."""
         case = _clone(base, NOT_ACCEPTABLE)
@@ -212,6 +231,14 @@ def _clone(
 def _replace_setup(setup: Setup, **changes: Any) -> Setup:
 
     return replace(setup, **changes)
+
+
+def _owned_by(fixture: str, setup: Setup) -> bool:
+    """Whether the setup makes its row for the fixture's user (`author=user`, `user.id`)."""
+    return any(
+        isinstance(value, Code) and value.source.split(".")[0] == fixture
+        for value in setup.kwargs.values()
+    )
 
 
 def _swap_owner(setups: list[Setup]) -> list[Setup]:
