@@ -8,6 +8,7 @@ import pytest
 from generator_runs import SAMPLE_APPS, GeneratedSuite, sample_suite
 
 from flask_testkit.generator.code import Code
+from flask_testkit.generator.planning.exemptions import READS_NOTHING
 from flask_testkit.generator.planning.payloads import form_body
 
 
@@ -59,3 +60,13 @@ def test_form_body_fits_each_validator(guestblog) -> None:
     assert guest is not None
     assert guest.fields["site"] == "https://example.com/"
     assert set(guest.fields) == {"body", "author", "email", "site"}
+
+
+def test_a_form_page_that_reads_only_its_own_flashes_is_exempt(suite: GeneratedSuite) -> None:
+    # GET /posts/new reads the session only for the messages the app flashed itself: no
+    # request a client sends changes what it shows.
+    conftest = suite.read("tests/conftest.py")
+    assert f'"GET /posts/new  {READS_NOTHING}",' in conftest
+    assert f'"GET /sign-up  {READS_NOTHING}",' in conftest
+    # The post page reads who is signed in as a member, and turns to a guest's form otherwise.
+    assert "GET /post/" not in conftest

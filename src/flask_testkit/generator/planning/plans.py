@@ -4,10 +4,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..cases import FORM_REJECTED, HAPPY, NOT_ALLOWED, UNAUTHENTICATED, WRONG_PASSWORD, Case
+from ..cases import (
+    FORM_REJECTED,
+    HAPPY,
+    NOT_ALLOWED,
+    UNAUTHENTICATED,
+    WRONG_PASSWORD,
+    Case,
+    Outcome,
+)
 from ..reading.routes import Endpoint
 
 _REDIRECTS = (301, 302, 303, 307, 308)
+# Session keys only the app's own code fills: Flask's flashed messages, Flask-WTF's CSRF token.
+_OWN_SESSION_KEYS = frozenset({"_flashes", "csrf_token"})
+
+
+def _reads_input(outcome: Outcome) -> bool:
+    """Whether the app's code read anything of the request a client chooses."""
+    if outcome.input_reads - {"session"}:
+        return True
+    if "session" not in outcome.input_reads:
+        return False
+    # Only the keys it was seen to look up tell what it read of the session.
+    keys = outcome.keys_read.get("session")
+    return not keys or not set(keys) <= _OWN_SESSION_KEYS or len(outcome.keys_read) > 1
 
 
 @dataclass
@@ -64,7 +85,8 @@ class EndpointPlan:
         """It works, takes no rule argument, and its code read nothing of the requests sent.
 
         Such an endpoint answers every request alike: none can be refused, so it has no error
-        case, and is exempt from needing one.
+        case, and is exempt from needing one. The messages the app flashed itself and the CSRF
+        token its form keeps in the session are the app's own, not the client's input.
         """
         probed = [
             c.outcome
@@ -79,5 +101,5 @@ class EndpointPlan:
             and self.endpoint.redirect_to is None
             and bool(probed)
             and all(outcome.view_ran for outcome in probed)
-            and not any(outcome.input_reads or outcome.server_error for outcome in probed)
+            and not any(_reads_input(outcome) or outcome.server_error for outcome in probed)
         )
