@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from generator_runs import (
     BIN,
+    NOTES_APP_TESTS,
     copy_sample,
     ends_with_run_command,
     ruff,
@@ -145,7 +146,7 @@ def test_run_runs_the_new_suite_with_its_endpoint_coverage_report(notes_app: Pat
     assert result.returncode == 0, result.stdout[-2000:]
     assert re.search(r"\n\$ \S*pytest tests/ --endpoint-coverage\n", result.stdout)
     assert " endpoint coverage " in result.stdout
-    assert "12 passed" in result.stdout
+    assert f"{NOTES_APP_TESTS} passed" in result.stdout
 
 
 def test_dry_run_shows_changes_to_existing_files_as_a_diff(notes_app: Path) -> None:
@@ -215,7 +216,7 @@ def test_suite_outside_the_app_folder_runs_from_where_init_ran(tmp_path: Path) -
     assert init.returncode == 0, init.stderr
     assert ends_with_run_command(init.stdout, "build/notes-tests/")
     assert suite.returncode == 0, suite.stdout[-2000:]
-    assert "12 passed" in suite.stdout
+    assert f"{NOTES_APP_TESTS} passed" in suite.stdout
     assert list((tmp_path / "build").rglob("__init__.py")) == []
     # The conftest puts the app's folder on sys.path before importing it; ruff allows that.
     lint = ruff(tmp_path, "check", "--no-cache", "build/notes-tests")

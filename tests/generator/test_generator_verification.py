@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 from generator_runs import (
+    NOTES_APP_TESTS,
     UNRELATED_PLUGINS,
     copy_sample,
     ruff,
@@ -102,7 +103,7 @@ def test_a_rendering_bug_is_left_out_and_named(
     assert "import json" not in written
     suite = run_pytest(notes_app, "tests/", "-q", suffix="bug_written")
     assert suite.returncode == 0, suite.stdout[-2000:]
-    assert "12 passed" in suite.stdout
+    assert f"{NOTES_APP_TESTS} passed" in suite.stdout
     assert ruff(notes_app, "check", "--no-cache", "tests").returncode == 0
     assert ruff(notes_app, "format", "--check", "--no-cache", "tests").returncode == 0
 
@@ -144,7 +145,7 @@ def test_the_two_runs_have_printed_seeds_and_different_orders(notes_app: Path) -
     first, second = int(found[1]), int(found[2])
     assert first != second
     orders = [run_order(notes_app, seed, f"order{n}") for n, seed in enumerate([first, second])]
-    assert sorted(orders[0]) == sorted(orders[1]) and len(orders[0]) == 12
+    assert sorted(orders[0]) == sorted(orders[1]) and len(orders[0]) == NOTES_APP_TESTS
     assert orders[0] != orders[1]
     assert run_order(notes_app, first, "order_again") == orders[0]
     repeat = f"pytest tests/ -p {shuffle.__name__} {shuffle.SEED_OPTION} {first}"

@@ -130,6 +130,8 @@ class Case:
     subject: str = ""  # what the case is about, for its name: the duplicated column
     # The path values the URL was built from, by argument; an argument not here is a literal.
     paths: dict[str, str] = field(default_factory=dict)
+    # For a method-not-allowed case: every method the rule was seen to answer with 405.
+    methods: list[str] = field(default_factory=list)
 
     @property
     def is_error_case(self) -> bool:
@@ -180,7 +182,10 @@ def case_name(case: Case, taken: set[str]) -> str:
     what = case_subject(case)
     if case.kind == NOT_ALLOWED:
         slug = "_".join(case.endpoint.static_segments + [a.name for a in case.endpoint.arguments])
-        name = f"test_{case.request.method.lower()}_is_not_allowed_on_{slug or 'root'}"
+        if len(case.methods) > 1:
+            name = f"test_other_methods_are_not_allowed_on_{slug or 'root'}"
+        else:
+            name = f"test_{case.request.method.lower()}_is_not_allowed_on_{slug or 'root'}"
     elif case.kind == FORM_REJECTED or (
         case.is_error_case and outcome and outcome.status == 200 and outcome.refused_forms
     ):

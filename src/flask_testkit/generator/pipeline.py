@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import tempfile
 from collections.abc import Callable
@@ -82,8 +83,8 @@ class Suite:
 
     @property
     def test_count(self) -> int:
-        """How many test functions the suite holds."""
-        return sum(source.count("\ndef test_") for source in self.files.values())
+        """How many tests the suite holds, each parametrized case one, as pytest counts them."""
+        return sum(tests_in(source) for path, source in self.files.items() if path.suffix == ".py")
 
 
 def build_suite(
@@ -276,6 +277,27 @@ def _build_suite(
         fallback,
     )
     return suite
+
+
+def tests_in(source: str) -> int:
+    """The tests a module's source holds: its test functions, times their parameter lists."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source.count("\ndef test_")
+    count = 0
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+            cases = 1
+            for decorator in node.decorator_list:
+                arguments = decorator.args if isinstance(decorator, ast.Call) else []
+                named = ast.unparse(decorator.func) if isinstance(decorator, ast.Call) else ""
+                if named.endswith("mark.parametrize") and len(arguments) > 1:
+                    values = arguments[1]
+                    if isinstance(values, ast.List | ast.Tuple):
+                        cases *= max(len(values.elts), 1)
+            count += cases
+    return count
 
 
 def import_factories(source: str, folder: Path) -> ModuleType:

@@ -186,19 +186,22 @@ class ErrorCases:
             plan.cases.append(case)
 
     def not_allowed(self, endpoint: Endpoint) -> Case | None:
-        """A request with a method the rule does not take; kept when the app answers 405."""
-        method = next(
-            (m for m in ("DELETE", "PUT", "PATCH", "POST", "GET") if m not in endpoint.methods),
-            None,
-        )
-        if method is None:
-            return None
+        """The methods the rule does not take, as one case; kept for those answered with 405."""
         # Rows behind the URL's ids keep the test free of made-up ids, though routing answers first.
         setups, paths = self.rows.path_rows(endpoint)
-        request = request_for(endpoint, paths)
-        request.method = method
-        case = self._probe(Case(endpoint, NOT_ALLOWED, request, setups))
-        return case if case.outcome and case.outcome.status == 405 else None
+        refused: list[Case] = []
+        for method in ("DELETE", "PUT", "PATCH", "POST", "GET"):
+            if method in endpoint.methods:
+                continue
+            request = request_for(endpoint, paths)
+            request.method = method
+            case = self._probe(Case(endpoint, NOT_ALLOWED, request, list(setups)))
+            if case.outcome and case.outcome.status == 405:
+                refused.append(case)
+        if not refused:
+            return None
+        refused[0].methods = [case.request.method for case in refused]
+        return refused[0]
 
 
 def _clone(

@@ -77,6 +77,11 @@ def render_case(
     elif credentials:
         call_args.append(f"headers={credentials}")
     call = f"response = {client}.{request.method.lower()}({', '.join(call_args)})"
+    methods = case.methods if len(case.methods) > 1 else []
+    if methods:
+        # The rule's 405 checks, one parametrized test: every method it does not take.
+        call = f"response = {client}.open({', '.join([*call_args, 'method=method'])})"
+        marker = f'@pytest.mark.parametrize("method", {literal(methods)})'
     later = "\n".join([call, *body_lines, *assertions])
     setup_lines: list[str] = []
     factories: set[str] = set()
@@ -101,6 +106,8 @@ def render_case(
         fixtures.append("db_session")
     needed = free_names(text)
     fixtures += [name for name in SIGN_IN_FIXTURES if name in needed]
+    if methods:
+        fixtures.append("method")
     lines = [marker] if marker else []
     lines.append(f"def {case.name}({', '.join(fixtures)}):")
     block = [*setup_lines, *body_lines]
