@@ -240,7 +240,11 @@ def test_files_the_app_writes_as_it_starts_stay_out_of_its_tree_in_the_suite_too
     assert "wrote into the project" not in run.init.stdout
     conftest = run.read("tests/conftest.py")
     assert 'os.environ.setdefault("WIDGETS_LOG_PATH", os.path.join(RUN_FILES,' in conftest
-    assert "def working_directory(monkeypatch):" in conftest
+    assert "def working_directory(app, monkeypatch):" in conftest
+    # A widget a test adds is gone before the next: the search is written as the app starts,
+    # empty, and passes in any order (it passed only after the add test before).
+    tests = run.read("tests/integration/test_widgets_api.py")
+    assert 'assert response.get_json() == {"widgets": []}' in tests
     assert run.ruff_problems() == ""
 
 

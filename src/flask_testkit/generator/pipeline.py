@@ -234,7 +234,7 @@ def _build_suite(
     # Written at build time, before the per-test folders exist: the run's own folder instead.
     unset = {name for name, value in reads.items() if value is None}
     target.build_files = [s for s in target.files if s.key in target.built_files & unset]
-    target.cwd_writes = cwd_writes(copy)
+    target.cwd_writes = sorted(set(cwd_writes(copy)) | prober.cwd_written)
     exemptions = exemption_lines(plans)
     files[out / "conftest.py"] = renderer.conftest(auth, exemptions)
     fallback = {}

@@ -28,6 +28,7 @@ from .form_checks import refused_forms
 from .input_reads import raised_by_recording, recorded_input_reads
 from .row_lookups import recorded_row_lookups
 from .sandbox import NetworkBlocked, ProbeTimeout, guarded
+from .working_files import files_written_removed
 
 # How much longer the one retry of a request that ran out of time may take.
 _FIRST_CALL_FACTOR = 5
@@ -55,6 +56,8 @@ class Prober:
         self.services: Any = None  # a ServiceRecorder, while the endpoints are planned
         self.count = 0
         self.record_keys = True
+        # Files probes wrote relative to the working directory, each removed after its probe.
+        self.cwd_written: set[str] = set()
         self._handled: BaseException | None = None
         original = app.handle_user_exception
 
@@ -97,7 +100,11 @@ class Prober:
         self, case: Case, earlier: list[type[Any]], timeout: float | None = None
     ) -> tuple[Outcome, list[type[Any]]]:
         self._handled = None
-        with self.isolated() as session, self.guard() as refused:
+        with (
+            files_written_removed(self.cwd_written),
+            self.isolated() as session,
+            self.guard() as refused,
+        ):
             result = self._run(case, session, earlier, timeout or self.timeout)
         if refused.targets:
             self.touched.setdefault(case.endpoint.label, []).extend(refused.targets)
