@@ -7,7 +7,6 @@ from contextlib import AbstractContextManager, ExitStack, nullcontext
 from types import ModuleType
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 
@@ -19,7 +18,6 @@ from ..planning.values import TEST_PASSWORD, python_value
 from .assigned_values import (
     assigned_values,
     differing_paths,
-    inserted_rows,
     models_of,
     recorded_inserts,
     row_facts,
@@ -27,6 +25,7 @@ from .assigned_values import (
 from .form_checks import refused_forms
 from .input_reads import raised_by_recording, recorded_input_reads
 from .row_lookups import recorded_row_lookups
+from .row_states import changed, deleted, made_rows, row_keys, row_values, texts, volatile_values
 from .sandbox import NetworkBlocked, ProbeTimeout, guarded
 from .working_files import files_written_removed
 
@@ -152,9 +151,9 @@ class Prober:
                     session.flush()
             step = "build the request"
             setup_inserts.close()
-            outcome.volatile = _volatile_values(names, case) | _texts(made_in_setup)
-            outcome.row_values = _row_values(names, case)
-            outcome.row_keys = _row_keys(names, case)
+            outcome.volatile = volatile_values(names, case) | texts(made_in_setup)
+            outcome.row_values = row_values(names, case)
+            outcome.row_keys = row_keys(names, case)
             url = eval(case.request.path, dict(names))  # our own generated source
             body = resolve(case.request.body, names) if case.request.body is not None else None
         except Exception as error:  # the test's own setup failed: the app is not to blame
@@ -167,10 +166,10 @@ class Prober:
         outcome.volatile |= assigned_values(inserted)
         outcome.inserted_rows, outcome.inserted_unique = row_facts(inserted)
         if outcome.status in (200, 202, 204) and case.request.method == "DELETE":
-            outcome.row_gone = _deleted(case, names, session)
+            outcome.row_gone = deleted(case, names, session)
         elif outcome.succeeded and case.request.method in ("PUT", "PATCH", "POST"):
-            outcome.row_changes = _changed(case, names, session, outcome.row_values)
-        return outcome, models_of(inserted + _made_rows(names, case))
+            outcome.row_changes = changed(case, names, session, outcome.row_values)
+        return outcome, models_of(inserted + made_rows(names, case))
 
     def _send(
         self,
@@ -239,110 +238,9 @@ def resolve(value: Any, names: dict[str, Any]) -> Any:
     return value
 
 
-def _rows(names: dict[str, Any], case: Case) -> dict[str, Any]:
-    rows = {s.var: names.get(s.var) for s in case.setups if not s.batch}
-    for key in ("user", "admin_user"):
-        if key in names:
-            rows[key] = names[key]
-    return {k: v for k, v in rows.items() if v is not None}
-
-
-def _made_rows(names: dict[str, Any], case: Case) -> list[Any]:
-    rows = list(_rows(names, case).values())
-    for setup in case.setups:
-        if setup.batch:
-            rows += list(names.get(setup.var, []))
-    return rows
-
-
 def _factory_for(cls: type[Any], names: dict[str, Any]) -> Any:
     for value in names.values():
         meta = getattr(value, "_meta", None)
         if getattr(meta, "model", None) is cls and not getattr(meta, "abstract", True):
             return value
     return None
-
-
-def _row_keys(names: dict[str, Any], case: Case) -> dict[str, str]:
-    keys = {}
-    for var, row in _rows(names, case).items():
-        try:
-            primary = sa.inspect(type(row)).primary_key
-            keys[var] = str(sa.inspect(type(row)).get_property_by_column(primary[0]).key)
-        except (sa.exc.NoInspectionAvailable, IndexError):
-            continue
-    return keys
-
-
-def _row_values(names: dict[str, Any], case: Case) -> dict[str, dict[str, Any]]:
-    values = {}
-    for var, row in _rows(names, case).items():
-        try:
-            mapper = sa.inspect(type(row))
-        except sa.exc.NoInspectionAvailable:
-            continue
-        values[var] = {prop.key: getattr(row, prop.key, None) for prop in mapper.column_attrs}
-    return values
-
-
-def _texts(rows: list[Any]) -> set[str]:
-    """The text of every column value of rows, as a page or a body would show it."""
-    return {
-        str(python_value(value))
-        for _, values in inserted_rows(rows)
-        for value in values.values()
-        if value is not None and len(str(value)) > 2
-    }
-
-
-def _volatile_values(names: dict[str, Any], case: Case) -> set[str]:
-    found: set[str] = set()
-    for values in _row_values(names, case).values():
-        found.update(
-            str(python_value(v))
-            for v in values.values()
-            if v is not None and str(v) not in ("", "0")
-        )
-    for setup in case.setups:
-        if setup.batch:
-            for row in names.get(setup.var, []):
-                found.update(str(getattr(row, c.key, "")) for c in sa.inspect(type(row)).columns)
-    return {v for v in found if len(v) > 1 or v.isdigit()}
-
-
-def _deleted(case: Case, names: dict[str, Any], session: Any) -> bool | None:
-    if session is None or not case.setups:
-        return None
-    row = names.get(case.setups[-1].var)
-    if row is None or case.setups[-1].batch:
-        return None
-    identity = sa.inspect(row).identity
-    if identity is None:
-        return None
-    session.expire_all()
-    return session.get(type(row), identity) is None
-
-
-def _changed(
-    case: Case, names: dict[str, Any], session: Any, before: dict[str, dict[str, Any]]
-) -> dict[str, Any]:
-    """The columns of the row the URL points at that the request changed, with their new values."""
-    rows = [s for s in case.setups if not s.batch and not s.delete]
-    if session is None or not rows:
-        return {}
-    row = names.get(rows[-1].var)
-    if row is None or sa.inspect(row).identity is None:
-        return {}
-    try:
-        session.expire(row)
-        after = {
-            prop.key: getattr(row, prop.key, None) for prop in sa.inspect(type(row)).column_attrs
-        }
-    except sa.exc.SQLAlchemyError:  # deleted, in another session, or the transaction is gone
-        return {}
-    was = before.get(rows[-1].var, {})
-    return {
-        key: value
-        for key, value in after.items()
-        if isinstance(value, str | int | float) and key in was and was[key] != value
-    }
