@@ -16,8 +16,10 @@ if TYPE_CHECKING:
 UNAUTHENTICATED = "flask_testkit.endpoint_coverage.unauthenticated"
 #: Set in a request's WSGI environ when it arrived with credentials: a token or a session.
 CREDENTIALED = "flask_testkit.endpoint_coverage.credentialed"
+#: Session keys only the app's own code fills: Flask's flashed messages, Flask-WTF's CSRF token.
+APPS_OWN_SESSION_KEYS = frozenset({"_flashes", "csrf_token"})
 # Session keys that anyone's session holds, signed in or not.
-_ANYONES_KEYS = frozenset({"_flashes", "_permanent", "csrf_token", "_fresh", "_id", "next"})
+_ANYONES_KEYS = APPS_OWN_SESSION_KEYS | {"_permanent", "_fresh", "_id", "next"}
 
 
 def login_signals() -> list[Any]:
@@ -38,14 +40,22 @@ def mark_unauthenticated(sender: object, **extra: object) -> None:
         request.environ[UNAUTHENTICATED] = True
 
 
+def opened_session() -> Any:
+    """The request's session as it was opened, read without marking it accessed.
+
+    Flask 3.1.3 marks it accessed when it is read through the context, and then adds a
+    `Vary: Cookie` header to the response: a recorder must not change what the app sends.
+    """
+    context = _cv_request.get(None)
+    fields = vars(context) if context is not None else {}
+    return fields.get("_session", fields.get("session"))
+
+
 def note_credentials(sender: object, **extra: object) -> None:
     """Note on the request, before the app's code runs, whether it carries credentials."""
     if not has_request_context():
         return
-    context = _cv_request.get(None)
-    fields = vars(context) if context is not None else {}
-    # The session as it was opened, read without marking it accessed (which adds a Vary header).
-    opened = fields.get("_session", fields.get("session"))
+    opened = opened_session()
     keys = set(dict.keys(opened)) if isinstance(opened, dict) else set()
     signed_in = "Authorization" in request.headers or bool(keys - _ANYONES_KEYS)
     request.environ[CREDENTIALED] = signed_in

@@ -139,6 +139,12 @@ class Case:
         return self.kind in ERROR_KINDS
 
 
+def url_row(case: Case) -> Setup | None:
+    """The row the case's URL names: its last single row, made and not deleted."""
+    rows = [s for s in case.setups if not s.batch and not s.delete]
+    return rows[-1] if rows else None
+
+
 def status_words(status: int) -> str:
     """snake_case words for a status, e.g. 404 -> not_found."""
     if 300 <= status < 400:

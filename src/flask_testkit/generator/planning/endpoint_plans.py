@@ -17,7 +17,7 @@ from .auth import AuthSpec, credentials, login_candidates
 from .case_requests import INTEGER_LITERAL, request_for
 from .error_cases import BODY_METHODS, ErrorCases
 from .exemptions import IdentityChecks
-from .key_completion import KeyCompletion
+from .key_completion import KeyCompletion, with_request
 from .looked_up_models import looked_up_models
 from .payloads import body_for, form_body, referenced_objects
 from .plans import EndpointPlan
@@ -147,15 +147,7 @@ class Planner(ErrorCases, KeyCompletion, IdentityChecks):
             if spec is None:
                 continue
             body = self.bodies.fit(spec.fields, self.lookup.collection_model(case.endpoint))
-            taken = {s.var for s in case.setups}
-            refilled = Case(
-                case.endpoint,
-                HAPPY,
-                replace(case.request, body=body),
-                case.setups + referenced_rows(body, taken),
-                model_hint=case.model_hint,
-                paths=case.paths,
-            )
+            refilled = with_request(case, replace(case.request, body=body))
             again = self._probe(refilled).outcome
             if again is not None and again.succeeded and not again.refused_forms:
                 return refilled

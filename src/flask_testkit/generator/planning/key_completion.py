@@ -67,7 +67,7 @@ class KeyCompletion:
         if not isinstance(body, dict) or not read or set(body) <= read:
             return case
         kept = {key: value for key, value in body.items() if key in read}
-        lean = self._probe(_with(case, replace(case.request, body=kept)))
+        lean = self._probe(with_request(case, replace(case.request, body=kept)))
         if lean.outcome is not None and lean.outcome.status == outcome.status:
             return lean
         return case
@@ -106,7 +106,7 @@ class KeyCompletion:
         )
         if unchanged:
             return None
-        return _with(case, replace(request, body=body, body_kind=kind, query=query or None))
+        return with_request(case, replace(request, body=body, body_kind=kind, query=query or None))
 
 
 def _retyped(case: Case, tried: dict[str, int]) -> Case | None:
@@ -125,10 +125,10 @@ def _retyped(case: Case, tried: dict[str, int]) -> Case | None:
     if index >= len(_RETYPED):
         return None
     tried[key] = index + 1
-    return _with(case, replace(request, body={**body, key: _RETYPED[index]}))
+    return with_request(case, replace(request, body={**body, key: _RETYPED[index]}))
 
 
-def _with(case: Case, request: Request) -> Case:
+def with_request(case: Case, request: Request) -> Case:
     """A happy-path case like case, sending request, with the rows its body points at."""
     taken = {s.var for s in case.setups}
     return Case(

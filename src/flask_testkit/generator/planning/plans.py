@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_testkit.endpoint_coverage.login_redirects import APPS_OWN_SESSION_KEYS
+
 from ..cases import (
     FORM_REJECTED,
     HAPPY,
@@ -16,8 +18,6 @@ from ..cases import (
 from ..reading.routes import Endpoint
 
 _REDIRECTS = (301, 302, 303, 307, 308)
-# Session keys only the app's own code fills: Flask's flashed messages, Flask-WTF's CSRF token.
-_OWN_SESSION_KEYS = frozenset({"_flashes", "csrf_token"})
 
 
 def _reads_input(outcome: Outcome) -> bool:
@@ -28,7 +28,7 @@ def _reads_input(outcome: Outcome) -> bool:
         return False
     # Only the keys it was seen to look up tell what it read of the session.
     keys = outcome.keys_read.get("session")
-    return not keys or not set(keys) <= _OWN_SESSION_KEYS or len(outcome.keys_read) > 1
+    return not keys or not set(keys) <= APPS_OWN_SESSION_KEYS or len(outcome.keys_read) > 1
 
 
 @dataclass

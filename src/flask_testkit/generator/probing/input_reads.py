@@ -16,6 +16,8 @@ from flask import Flask
 from flask.globals import _cv_request
 from flask.wrappers import Request
 
+from flask_testkit.endpoint_coverage.login_redirects import opened_session
+
 from .key_reads import ARGS, FILES, FORM, HEADERS, JSON, SESSION, KeyReads, record_lookups
 
 # The request's inputs: what a client chooses, and a view could refuse.
@@ -111,13 +113,6 @@ def _recorded_json(request: Request, get_json: Callable[..., Any], keys: KeyRead
     return recorded
 
 
-def _opened_session() -> Any:
-    """The request's session object, read without marking it accessed (Flask 3.1.3 would)."""
-    context = _cv_request.get(None)
-    fields = vars(context) if context is not None else {}
-    return fields.get("_session", fields.get("session"))
-
-
 @contextmanager
 def recorded_input_reads(app: Flask, keys: bool = True) -> Iterator[InputReads]:
     """The inputs the app's own code read while the requests inside the block were handled.
@@ -138,7 +133,7 @@ def recorded_input_reads(app: Flask, keys: bool = True) -> Iterator[InputReads]:
             if view and context is not None and context.request.routing_exception is None:
                 reads.view_ran = True
                 reads.view_args = dict(context.request.view_args or {})
-            opened = _opened_session()
+            opened = opened_session()
             before = getattr(opened, "accessed", False)
             reads.watching = True
             if opened is not None and reads.record_keys:

@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..cases import Case
+from ..cases import Case, url_row
 from ..planning.values import python_value
 from .assigned_values import inserted_rows
 
@@ -95,10 +95,10 @@ def changed(
     case: Case, names: dict[str, Any], session: Any, before: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
     """The columns of the row the URL points at that the request changed, with their new values."""
-    rows = [s for s in case.setups if not s.batch and not s.delete]
-    if session is None or not rows:
+    setup = url_row(case)
+    if session is None or setup is None:
         return {}
-    row = names.get(rows[-1].var)
+    row = names.get(setup.var)
     if row is None or sa.inspect(row).identity is None:
         return {}
     try:
@@ -108,7 +108,7 @@ def changed(
         }
     except sa.exc.SQLAlchemyError:  # deleted, in another session, or the transaction is gone
         return {}
-    was = before.get(rows[-1].var, {})
+    was = before.get(setup.var, {})
     return {
         key: value
         for key, value in after.items()

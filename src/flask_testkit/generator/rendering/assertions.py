@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import escape
 
-from ..cases import HAPPY, Case
+from ..cases import HAPPY, Case, url_row
 from ..code import Code, literal, snake, string
 from ..probing.assigned_values import leaf_at
 
@@ -164,8 +164,8 @@ class AssertionWriter:
         """What the write changed in the row its URL names, to the values the body sent."""
         outcome = case.outcome
         body = case.request.body
-        rows = [s for s in case.setups if not s.batch and not s.delete]
-        if outcome is None or not outcome.row_changes or not isinstance(body, dict) or not rows:
+        setup = url_row(case)
+        if outcome is None or not outcome.row_changes or not isinstance(body, dict) or not setup:
             return []
         sent = [
             (key, snake(str(key)))
@@ -175,7 +175,7 @@ class AssertionWriter:
         ]
         if not sent:
             return []
-        var = rows[-1].var
+        var = setup.var
         lines = [f"db_session.refresh({var})"]
         lines += [f"assert {var}.{column} == {payload}[{string(key)}]" for key, column in sent]
         return lines
