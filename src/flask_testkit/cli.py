@@ -62,6 +62,13 @@ _options = [
         show_default=True,
         help="Seconds each probing request may take.",
     ),
+    click.option(
+        "--budget",
+        type=click.FloatRange(min=0),
+        metavar="SECONDS",
+        help="Time for the coverage-guided search for requests that run lines no other test "
+        "runs; 0 skips it. Defaults to 2 seconds per endpoint.",
+    ),
 ]
 
 

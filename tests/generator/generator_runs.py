@@ -171,6 +171,7 @@ SAMPLES = {
     "register_hash_app": ("bookmarks:create_app('testing')", "4/4", 14),
     "commands_app": ("almanac:create_app('testing')", "0/1", 12),
     "guest_forms_app": ("guestblog:create_app('testing')", "4/6", 18),
+    "searched_app": ("boards:create_app('testing')", "4/5", 30),
 }
 _generated: dict[str, GeneratedSuite] = {}
 

@@ -22,7 +22,12 @@ INVALID_QUERY = "invalid_query"
 MISSING_QUERY = "missing_query"
 NOT_ACCEPTABLE = "not_acceptable"
 DUPLICATE = "duplicate"
+# Found by the coverage-guided search: a request that ran lines no other case ran.
+VARIANT = "variant"  # and succeeded
+REFUSED_VARIANT = "refused_variant"  # and was refused (4xx)
+HAPPY_KINDS = (HAPPY, VARIANT)
 ERROR_KINDS = (
+    REFUSED_VARIANT,
     DUPLICATE,
     INVALID_QUERY,
     MISSING_QUERY,
@@ -103,6 +108,8 @@ class Outcome:
     # The rule's arguments as the view got them, and the (model, value) of each row it looked up.
     view_args: dict[str, Any] = field(default_factory=dict)
     row_lookups: list[tuple[type[Any], Any]] = field(default_factory=list)
+    # (model, {attribute: value}) of each SELECT that compared a model's columns with values.
+    row_searches: list[tuple[type[Any], dict[str, Any]]] = field(default_factory=list)
 
     @property
     def server_error(self) -> bool:
@@ -172,6 +179,8 @@ def case_subject(case: Case) -> str:
         MISSING_QUERY: "_without_query",
         NOT_ACCEPTABLE: "_asking_for_xml",
         DUPLICATE: f"_with_duplicate_{case.subject or 'value'}",
+        VARIANT: f"_{case.subject}" if case.subject else "",
+        REFUSED_VARIANT: f"_{case.subject}" if case.subject else "",
     }.get(case.kind, "")
 
 

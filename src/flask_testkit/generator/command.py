@@ -34,6 +34,7 @@ class InitRequest:
     update: bool = False
     run: bool = False
     timeout: float = 2.0
+    budget: float | None = None
     verify: bool = True
     db_url: str | None = None
 
@@ -46,7 +47,11 @@ def run_init(request: InitRequest) -> None:
     progress = progress_for()
     try:
         options = Options(
-            app=request.app, out=Path(request.out), root=root, timeout=request.timeout
+            app=request.app,
+            out=Path(request.out),
+            root=root,
+            timeout=request.timeout,
+            budget=request.budget,
         )
         suite = build_suite(
             options,

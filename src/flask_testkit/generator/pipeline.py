@@ -16,12 +16,14 @@ from flask.cli import load_dotenv
 
 from .errors import GeneratorError
 from .planning.auth import detect_auth
+from .planning.coverage_search import SECONDS_PER_ENDPOINT, CoverageSearch, SearchReport
 from .planning.endpoint_plans import EndpointPlan, Planner
 from .planning.exemptions import exemption_lines
 from .planning.factory_specs import build_factory_specs
 from .planning.service_cases import ServiceCases
 from .probing.command_stage import probe_commands
 from .probing.data_access import layer_engines, leave_out_touched, probe_guard
+from .probing.line_meter import LineMeter
 from .probing.probe_database import (
     Isolated,
     allowed_database_address,
@@ -42,7 +44,7 @@ from .reading.builds import development_rules, rebuild_differs, setup_lines
 from .reading.data_layer import detect_data_layer
 from .reading.environment import conftest_environment, recording_environment
 from .reading.file_database import find_file_database
-from .reading.models import scan_models
+from .reading.models import ModelScan, scan_models
 from .reading.routes import development_pages, discover_endpoints, framework_pages
 from .rendering.command_tests import command_tests
 from .rendering.model_tests import collect_checks, untested_methods
@@ -60,6 +62,8 @@ class Options:
     out: Path
     root: Path
     timeout: float = 2.0
+    # Seconds for the coverage-guided search; None: SECONDS_PER_ENDPOINT for each endpoint.
+    budget: float | None = None
 
 
 @dataclass
@@ -80,6 +84,7 @@ class Suite:
     app_refusals: dict[str, str] = field(default_factory=dict)
     # Files to use instead when the suite cannot even start with the ones above.
     fallback: dict[Path, str] = field(default_factory=dict)
+    search: SearchReport | None = None
 
     @property
     def test_count(self) -> int:
@@ -214,6 +219,7 @@ def _build_suite(
             recorder.uninstall()
             prober.services = None
         _add_not_allowed(planner, plans)
+        search = _search(options, planner, plans, scan, factories, target, progress)
         models = [(m.name, m.cls) for m in scan.models] if scan else []
         services = ServiceCases(prober, models, auth).build(plans) if scan and factories else []
         leave_out_touched(plans, prober.touched)
@@ -275,8 +281,30 @@ def _build_suite(
         setup,
         app_refusals(specs),
         fallback,
+        search,
     )
     return suite
+
+
+def _search(
+    options: Options,
+    planner: Planner,
+    plans: list[EndpointPlan],
+    scan: ModelScan | None,
+    factories: ModuleType | None,
+    target: AppTarget,
+    progress: Progress,
+) -> SearchReport | None:
+    budget = options.budget
+    if budget is None:
+        budget = SECONDS_PER_ENDPOINT * len(plans)
+    if budget <= 0 or not plans:
+        return None
+    progress.stage("searching for requests that run the lines no case ran")
+    models = {m.name: m.cls for m in scan.models} if scan else {}
+    names = set(vars(factories)) if factories is not None else set()
+    meter = LineMeter(target.loaded_root)
+    return CoverageSearch(planner, meter, models, names, budget).run(plans)
 
 
 def tests_in(source: str) -> int:

@@ -67,6 +67,12 @@ def summary(
         flag = "  xfail: the app fails here" if _crashed(plan) else ""
         endpoint = f"{plan.endpoint.method:<{method_width}}  {plan.endpoint.rule:<{rule_width}}"
         lines.append(f"  {endpoint}  {happy}  {error}{flag}")
+    if suite.search is not None:
+        lines.append("")
+        lines.append(suite.search.summary_line())
+        if suite.search.crashes:
+            lines.append("  requests it found that the app fails on (no test is written for them):")
+            lines += [f"    {crash}" for crash in suite.search.crashes]
     gaps = [(plan.endpoint.label, reason) for plan in suite.plans for reason in plan.reasons]
     gaps += [
         (plan.endpoint.label, "no error case: the app accepted every request tried")

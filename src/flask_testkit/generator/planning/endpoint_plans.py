@@ -95,7 +95,7 @@ class Planner(ErrorCases, KeyCompletion, IdentityChecks):
             plan.cases.append(chosen)
         base = chosen or last
         if base is not None:
-            self._error_cases(plan, base, unauthenticated)
+            self.error_cases(plan, base, unauthenticated)
         plan.everyone_accepted = self._everyone_accepted(plan)
         return plan
 

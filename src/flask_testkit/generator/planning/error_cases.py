@@ -53,7 +53,8 @@ class ErrorCases:
     def _login_body(self, endpoint: Endpoint) -> BodySpec | None:
         raise NotImplementedError
 
-    def _error_cases(self, plan: EndpointPlan, base: Case, unauthenticated: Case | None) -> None:
+    def error_cases(self, plan: EndpointPlan, base: Case, unauthenticated: Case | None) -> None:
+        """Probe the ways the endpoint refuses requests near base; keep those it refuses."""
         endpoint = base.endpoint
         succeeded = base.outcome is not None and base.outcome.succeeded
         if unauthenticated is not None and base.request.auth is not None:
@@ -89,7 +90,9 @@ class ErrorCases:
         if succeeded and path_setups:
             gone = list(base.setups)
             gone[gone.index(path_setups[-1])] = _replace_setup(path_setups[-1], delete=True)
-            self._keep_if_refused(plan, _clone(base, NOT_FOUND, setups=gone))
+            missing = _clone(base, NOT_FOUND, setups=gone)
+            missing.model_hint = snake(path_setups[-1].model)  # the row it deletes first
+            self._keep_if_refused(plan, missing)
         elif succeeded and any(a.converter == "UnicodeConverter" for a in endpoint.arguments):
             unknown = {
                 a.name: "does-not-exist"

@@ -51,7 +51,7 @@ class KeyCompletion:
                 return None
             if current is not case and outcome.succeeded:
                 return self._pruned(current)
-            fuller = self._with_keys_read(current) or _retyped(current, retyped)
+            fuller = self.with_keys_read(current) or _retyped(current, retyped)
             if fuller is None:
                 return None
             current = self._probe(fuller)
@@ -72,7 +72,7 @@ class KeyCompletion:
             return lean
         return case
 
-    def _with_keys_read(self, case: Case) -> Case | None:
+    def with_keys_read(self, case: Case) -> Case | None:
         """case, sending as well every key its last handling read that it did not send."""
         outcome = case.outcome
         assert outcome is not None

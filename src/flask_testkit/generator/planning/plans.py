@@ -8,7 +8,7 @@ from flask_testkit.endpoint_coverage.login_redirects import APPS_OWN_SESSION_KEY
 
 from ..cases import (
     FORM_REJECTED,
-    HAPPY,
+    HAPPY_KINDS,
     NOT_ALLOWED,
     UNAUTHENTICATED,
     WRONG_PASSWORD,
@@ -44,7 +44,9 @@ class EndpointPlan:
     @property
     def has_happy(self) -> bool:
         """A passing happy-path test was written."""
-        return any(c.kind == HAPPY and c.outcome and not c.outcome.server_error for c in self.cases)
+        return any(
+            c.kind in HAPPY_KINDS and c.outcome and not c.outcome.server_error for c in self.cases
+        )
 
     @property
     def has_error(self) -> bool:
@@ -76,7 +78,7 @@ class EndpointPlan:
     @property
     def _signed_in_page(self) -> bool:
         return any(
-            c.kind == HAPPY and c.request.auth and c.outcome and 200 <= c.outcome.status < 300
+            c.kind in HAPPY_KINDS and c.request.auth and c.outcome and 200 <= c.outcome.status < 300
             for c in self.cases
         )
 

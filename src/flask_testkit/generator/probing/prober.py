@@ -24,7 +24,8 @@ from .assigned_values import (
 )
 from .form_checks import refused_forms
 from .input_reads import raised_by_recording, recorded_input_reads
-from .row_lookups import recorded_row_lookups
+from .line_meter import LineMeter
+from .row_lookups import recorded_row_lookups, recorded_row_searches
 from .row_states import changed, deleted, made_rows, row_keys, row_values, texts, volatile_values
 from .sandbox import NetworkBlocked, ProbeTimeout, guarded
 from .working_files import files_written_removed
@@ -55,6 +56,10 @@ class Prober:
         self.services: Any = None  # a ServiceRecorder, while the endpoints are planned
         self.count = 0
         self.record_keys = True
+        # While the coverage-guided search runs: what measures the lines each request runs, and
+        # the label the next requests' lines are counted under.
+        self.meter: LineMeter | None = None
+        self.label = ""
         # Files probes wrote relative to the working directory, each removed after its probe.
         self.cwd_written: set[str] = set()
         self._handled: BaseException | None = None
@@ -196,7 +201,10 @@ class Prober:
             recording as calls,
             recorded_input_reads(self.app, self.record_keys) as reads,
             recorded_row_lookups() as lookups,
+            recorded_row_searches() as searches,
         ):
+            if self.meter is not None:
+                self.meter.label(self.label)
             try:
                 response = client.open(url, **options)
             except (NetworkBlocked, ProbeTimeout) as error:
@@ -205,6 +213,9 @@ class Prober:
             except Exception as error:
                 outcome.exception = error
                 response = None
+            finally:
+                if self.meter is not None:
+                    self.meter.idle()
         outcome.network = report.network_targets
         outcome.timed_out = report.timed_out
         outcome.handled_exception = self._handled
@@ -215,6 +226,7 @@ class Prober:
         outcome.view_ran = reads.view_ran
         outcome.view_args = reads.view_args
         outcome.row_lookups = lookups
+        outcome.row_searches = searches
         outcome.service_calls = calls
         if response is None:
             return

@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
-from sqlalchemy.sql import visitors
-from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql import operators, visitors
+from sqlalchemy.sql.elements import BinaryExpression, BindParameter
 
 RowLookup = tuple[type[Any], Any]
 """(mapped class, a value the statement compared with)."""
@@ -42,6 +42,50 @@ def recorded_row_lookups() -> Iterator[list[RowLookup]]:
         values = _values(state)
         for mapper in state.all_mappers:
             found.extend((mapper.class_, value) for value in values)
+
+    event.listen(Session, "do_orm_execute", on_execute)
+    try:
+        yield found
+    finally:
+        event.remove(Session, "do_orm_execute", on_execute)
+
+
+RowSearch = tuple[type[Any], dict[str, Any]]
+"""(mapped class, {attribute: value} the statement compared its columns with)."""
+
+
+def _equalities(state: ORMExecuteState, mapper: Any) -> dict[str, Any]:
+    by_column = {column: key for key, column in mapper.columns.items()}
+    found: dict[str, Any] = {}
+    for element in visitors.iterate(state.statement):  # type: ignore[arg-type]
+        if not isinstance(element, BinaryExpression) or element.operator is not operators.eq:
+            continue
+        column, bound = element.left, element.right
+        if not isinstance(bound, BindParameter):
+            continue
+        key = next((k for c, k in by_column.items() if c is column or c.compare(column)), None)
+        value = bound.effective_value
+        if key is not None and isinstance(value, int | str) and not isinstance(value, bool):
+            found[key] = value
+    return found
+
+
+@contextmanager
+def recorded_row_searches() -> Iterator[list[RowSearch]]:
+    """Yield (model, {attribute: value}) for each SELECT inside the block that compared columns.
+
+    `Tag.query.filter_by(store_id=3, name="x").first()` gives (Tag, {"store_id": 3, "name": "x"}):
+    a row with those values is the one the view looked for.
+    """
+    found: list[RowSearch] = []
+
+    def on_execute(state: ORMExecuteState) -> None:
+        if not state.is_select:
+            return
+        for mapper in state.all_mappers:
+            values = _equalities(state, mapper)
+            if values:
+                found.append((mapper.class_, values))
 
     event.listen(Session, "do_orm_execute", on_execute)
     try:

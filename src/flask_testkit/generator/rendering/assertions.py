@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import escape
 
-from ..cases import HAPPY, Case, url_row
+from ..cases import HAPPY_KINDS, Case, url_row
 from ..code import Code, literal, snake, string
 from ..probing.assigned_values import leaf_at
 
@@ -150,11 +150,11 @@ class AssertionWriter:
         elif outcome.mimetype == "text/html":
             lines.append('assert response.mimetype == "text/html"')
             lines += self._html_lines(case)
-        if self.models and case.kind == HAPPY and payload and outcome.succeeded:
+        if self.models and case.kind in HAPPY_KINDS and payload and outcome.succeeded:
             lines += self._stored_lines(case, payload)
-        if case.kind == HAPPY and payload and outcome.succeeded:
+        if case.kind in HAPPY_KINDS and payload and outcome.succeeded:
             lines += self._changed_lines(case, payload)
-        if outcome.row_gone and case.kind == HAPPY and case.setups:
+        if outcome.row_gone and case.kind in HAPPY_KINDS and case.setups:
             setup = case.setups[-1]
             self.imports.add(("__models__", setup.model))
             lines.append(f"assert db_session.get({setup.model}, {setup.var}_id) is None")
