@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from app_runs import AppRun, init_sample, run_suite
-from generator_runs import run_init
+from generator_runs import run_init, source_of_test
 
 from flask_testkit.generator.probing.probe_database import allowed_database_address
 from flask_testkit.generator.probing.sandbox import (
@@ -246,6 +246,21 @@ def test_files_the_app_writes_as_it_starts_stay_out_of_its_tree_in_the_suite_too
     tests = run.read("tests/integration/test_widgets_api.py")
     assert 'assert response.get_json() == {"widgets": []}' in tests
     assert run.ruff_problems() == ""
+
+
+def test_a_store_the_app_rewrites_in_its_working_folder_is_left_to_it(
+    startup_files: tuple[AppRun, dict[str, str]],
+) -> None:
+    run, _ = startup_files
+    # Adding one writes the next generation and takes the old one away. Removing the new one
+    # after a probe or a test left the app a store it cannot read: every later request failed.
+    tests = run.read("tests/integration/test_widgets_api.py")
+    _, count = source_of_test(tests, "test_count_returns_ok")
+    assert 'assert response.get_json() == {"generations": 1}' in count
+    assert "def test_add_one_returns_created(" in tests
+    assert "does_not_fail" not in tests
+    assert "dropped by verification: 0" in run.init.stdout
+    assert run.tests.returncode == 0, run.tests.stdout[-3000:]
 
 
 def test_files_the_suite_cannot_move_are_named(

@@ -31,6 +31,12 @@ class LineMeter:
             omit=list(_OUTSIDE),
             config_file=False,
             branch=False,
+            messages=False,
+        )
+        # A batch in which no request ran the app's code is no news to the user.
+        self._coverage.set_option(
+            "run:disable_warnings",
+            ["no-data-collected", "module-not-measured", "module-not-imported", "no-ctracer"],
         )
         self._labels: list[str] = []
         self._running = False

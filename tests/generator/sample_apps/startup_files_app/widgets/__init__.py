@@ -2,7 +2,9 @@
 
 - its log, at a path from the environment, beside its code by default;
 - a marker file relative to the working directory, as it starts;
-- a search index relative to the working directory, made as it starts, written on a request.
+- a search index relative to the working directory, made as it starts, written on a request;
+- a tally store that writes each count as a new generation and takes the old one away, with the
+  generation it wrote last kept in memory, as a search library keeps its open index.
 """
 
 from __future__ import annotations
@@ -31,6 +33,28 @@ def create_app() -> Flask:
     Path("var", "started").write_text("yes")
     # Made as it starts, written to on requests: the same relative path, later.
     os.makedirs(app.config["WIDGETS_INDEX"], exist_ok=True)
+    os.makedirs("tallies", exist_ok=True)
+    Path("tallies", "generation-0").write_text("0")
+    app.extensions["tally_generation"] = 0
+
+    def tally() -> int:
+        generation = app.extensions["tally_generation"]
+        # Raises when the generation it wrote last is gone: the store cannot be read.
+        return int(Path("tallies", f"generation-{generation}").read_text())
+
+    @app.get("/tallies")
+    def count() -> dict[str, int]:
+        tally()
+        return {"generations": len(os.listdir("tallies"))}
+
+    @app.post("/tallies")
+    def add_one() -> tuple[dict[str, int], int]:
+        generation = app.extensions["tally_generation"]
+        total = tally() + 1
+        Path("tallies", f"generation-{generation + 1}").write_text(str(total))
+        Path("tallies", f"generation-{generation}").unlink()
+        app.extensions["tally_generation"] = generation + 1
+        return {"count": total}, 201
 
     @app.get("/widgets")
     def search() -> dict[str, list[str]]:
