@@ -133,3 +133,14 @@ def test_row_searches_give_the_columns_a_query_compared_with_values() -> None:
             db.session.scalars(db.select(Tag)).all()
 
     assert found == [(Tag, {"store_id": 3, "name": "urgent"}), (Tag, {"name": "later"})]
+
+
+def test_a_bearer_token_the_app_never_issued_gets_its_own_answer(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # flask-jwt-extended answers a token it cannot decode with 422, unlike a missing one (401).
+    suite = sample_suite("jwt_api_app", tmp_path_factory)
+    module = suite.read("tests/integration/test_auth_api.py")
+    _, test = source_of_test(module, "test_me_with_invalid_token_returns_unprocessable_entity")
+    assert 'headers={"Authorization": "Bearer not-a-token-this-app-issued"}' in test
+    assert "assert response.status_code == 422" in test

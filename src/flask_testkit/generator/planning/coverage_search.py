@@ -104,7 +104,7 @@ class CoverageSearch:
             for plan in plans:
                 for case in plan.cases:
                     if case.kind != NOT_ALLOWED and case.outcome and not case.outcome.setup_error:
-                        self.prober.run(case, again=False)
+                        self.prober.run(case, rerun=False)
         return lines.get("planned", set())
 
     def _search(self, plan: EndpointPlan, covered: set[Line], deadline: float) -> None:
@@ -142,6 +142,7 @@ class CoverageSearch:
     ) -> list[tuple[Case, str, set[Line]]]:
         others = [c for c in plan.cases if c is not base]
         candidates = Candidates(base, others, self.roles, self.models, self.factories)
+        candidates.bearer = self.planner.auth is not None and self.planner.auth.kind == "bearer"
         tried: list[tuple[Case, str, str]] = []
         with self.meter.batch() as lines:
             for case, subject in candidates.all(self.planner.with_keys_read):
@@ -156,7 +157,7 @@ class CoverageSearch:
                 label = f"candidate-{len(tried)}"
                 self.prober.label = label
                 # Probed once; what a kept one's database numbers is found when it is kept.
-                case.outcome = self.prober.run(case, again=False)
+                case.outcome = self.prober.run(case, rerun=False)
                 tried.append((case, subject, label))
         self.report.tried += len(tried)
         return [(case, subject, lines.get(label, set())) for case, subject, label in tried]

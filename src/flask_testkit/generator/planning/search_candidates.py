@@ -25,6 +25,7 @@ from .key_completion import with_request
 _QUERY_VALUES = ("", "0", "1", "2", "-1", "1000000", "x")
 _LONG = 300
 _CONSTANTS = 12  # compared constants tried per view, at most
+_INVALID_TOKEN = {"Authorization": "Bearer not-a-token-this-app-issued"}
 
 Candidate = tuple[Case, str]
 """(the case, what it changes, as the middle of its test name)."""
@@ -93,6 +94,7 @@ class Candidates:
         self.base = base
         self.others = others
         self.roles = roles  # who can sign in: "user", and "admin" where the app has admins
+        self.bearer = False  # whether signing in gives a bearer token
         self.models = models
         self.factories = factories
 
@@ -118,6 +120,12 @@ class Candidates:
             yield _variant(self.base, replace(self.base.request, auth="user")), "signed_in"
         if auth == "user" and "admin" in self.roles:
             yield _variant(self.base, replace(self.base.request, auth="admin")), "as_admin"
+        if auth is not None and self.bearer:
+            # A token the app never issued: its own answer to a bad token, not the one to none.
+            request = replace(self.base.request, auth=None, headers={**_INVALID_TOKEN})
+            case = _variant(self.base, request)
+            case.request.headers = dict(_INVALID_TOKEN)
+            yield case, "with_invalid_token"
 
     def _looked_for_rows(self) -> Iterator[Candidate]:
         """A row with the values the handling searched its model for, made before the request."""

@@ -81,10 +81,10 @@ class Prober:
             names.update(vars(self.factories))
         return names
 
-    def run(self, case: Case, again: bool = True) -> Outcome:
+    def run(self, case: Case, rerun: bool = True) -> Outcome:
         """Probe one case; never raises for what the app does.
 
-        A JSON success is probed again after other rows were made first (`again`), to tell
+        A JSON success is probed again after other rows were made first (`rerun`), to tell
         what the database numbers or stamps.
         """
         self.count += 1
@@ -94,7 +94,7 @@ class Prober:
             # once, and a cut-short load starts over: one more try, given longer to finish.
             self.count += 1
             outcome, made = self._once(case, [], timeout=self.timeout * _FIRST_CALL_FACTOR)
-        if not again or outcome.json is None or not 200 <= outcome.status < 300:
+        if not rerun or outcome.json is None or not 200 <= outcome.status < 300:
             return outcome  # an error's body rarely holds a row; its values are checked as seen
         # Again, after rows of the same models were made first: what the database numbers or
         # stamps (ids, sequences, timestamps) comes out different, and is never asserted, and a
