@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from generator_runs import GeneratedSuite, run_pytest, sample_suite, source_of_test
 
-from flask_testkit.generator.planning.exemptions import READS_ONLY_IDENTITY
+from flask_testkit.generator.planning.exemptions import READS_ONLY_IDENTITY, READS_ONLY_LANGUAGE
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +85,9 @@ def test_an_endpoint_that_reads_nothing_from_the_request_is_exempt_and_only_it(
 
     assert "  GET     /notes                happy  exempt\n" in notes.init.stdout
     assert "(1 exempt: no request to them can be refused)" in notes.init.stdout
+    # Every request reads Accept-Language to choose the language it answers in: that refuses
+    # nothing, and the exemption says so.
+    assert f'"GET /notes  {READS_ONLY_LANGUAGE}",' in notes.read("tests/conftest.py")
     result = run_pytest(
         notes.root, "tests/", "-q", "--endpoint-coverage-json=report.json", suffix="exempt"
     )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..cases import NOT_ALLOWED, Case, Outcome
 from ..probing.key_reads import HEADERS, SESSION
+from .plans import deciding_reads
 
 if TYPE_CHECKING:
     from ..reading.routes import Endpoint
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 READS_NOTHING = "reads no query, body, header or session: no request can be refused"
 READS_ONLY_IDENTITY = "reads only who is signed in; a visitor and a user both succeed"
+READS_ONLY_LANGUAGE = "reads only the language to answer in: no request can be refused"
 # What finding out who is signed in reads: the session and its cookie, the Authorization header,
 # and what Flask-Login's session protection compares (the client's address and user agent).
 _IDENTITY_READS = frozenset(
@@ -68,9 +70,9 @@ class IdentityChecks:
 
 
 def _reads_only_identity(outcome: Outcome) -> bool:
-    keys = outcome.keys_read
+    names, keys = deciding_reads(outcome)
     return (
-        outcome.input_reads <= _IDENTITY_READS
+        names <= _IDENTITY_READS
         and set(keys) <= {SESSION, HEADERS}
         and all(header.lower() in _IDENTITY_HEADERS for header in keys.get(HEADERS, []))
     )
@@ -79,7 +81,7 @@ def _reads_only_identity(outcome: Outcome) -> bool:
 def exemption_reason(plan: EndpointPlan) -> str | None:
     """Why the endpoint needs no error case, or None when it does."""
     if plan.reads_no_input:
-        return READS_NOTHING
+        return READS_ONLY_LANGUAGE if plan.reads_language else READS_NOTHING
     if plan.everyone_accepted:
         return READS_ONLY_IDENTITY
     return None

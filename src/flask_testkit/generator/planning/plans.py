@@ -18,17 +18,44 @@ from ..cases import (
 from ..reading.routes import Endpoint
 
 _REDIRECTS = (301, 302, 303, 307, 308)
+# What only chooses how to answer, never whether: the language (a Babel locale selector reads it
+# on every request). No request is refused for it.
+_LANGUAGE_READS = frozenset({"accept_languages"})
+_LANGUAGE_HEADERS = frozenset({"accept-language"})
+
+
+def deciding_reads(outcome: Outcome) -> tuple[set[str], dict[str, list[str]]]:
+    """What the handling read (names, keys by where), less what only chose the language."""
+    names = set(outcome.input_reads) - _LANGUAGE_READS
+    keys = {where: list(found) for where, found in outcome.keys_read.items()}
+    if "headers" in keys:
+        headers = [h for h in keys["headers"] if h.lower() not in _LANGUAGE_HEADERS]
+        if headers:
+            keys["headers"] = headers
+        else:
+            del keys["headers"]
+            names.discard("headers")
+    return names, keys
+
+
+def reads_language(outcome: Outcome) -> bool:
+    """Whether the handling read the language the client asks for."""
+    headers = outcome.keys_read.get("headers", [])
+    return bool(outcome.input_reads & _LANGUAGE_READS) or any(
+        header.lower() in _LANGUAGE_HEADERS for header in headers
+    )
 
 
 def _reads_input(outcome: Outcome) -> bool:
     """Whether the app's code read anything of the request a client chooses."""
-    if outcome.input_reads - {"session"}:
+    names, keys = deciding_reads(outcome)
+    if names - {"session"}:
         return True
-    if "session" not in outcome.input_reads:
+    if "session" not in names:
         return False
     # Only the keys it was seen to look up tell what it read of the session.
-    keys = outcome.keys_read.get("session")
-    return not keys or not set(keys) <= APPS_OWN_SESSION_KEYS or len(outcome.keys_read) > 1
+    session = keys.get("session")
+    return not session or not set(session) <= APPS_OWN_SESSION_KEYS or len(keys) > 1
 
 
 @dataclass
@@ -83,12 +110,18 @@ class EndpointPlan:
         )
 
     @property
+    def reads_language(self) -> bool:
+        """Whether any request sent to it read the language the client asks for."""
+        return any(c.outcome is not None and reads_language(c.outcome) for c in self.cases)
+
+    @property
     def reads_no_input(self) -> bool:
         """It works, takes no rule argument, and its code read nothing of the requests sent.
 
         Such an endpoint answers every request alike: none can be refused, so it has no error
         case, and is exempt from needing one. The messages the app flashed itself and the CSRF
-        token its form keeps in the session are the app's own, not the client's input.
+        token its form keeps in the session are the app's own, not the client's input; the
+        language it answers in is chosen, never refused.
         """
         probed = [
             c.outcome

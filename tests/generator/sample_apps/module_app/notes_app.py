@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask, abort, jsonify, request
+from flask import Flask, abort, g, jsonify, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -30,6 +30,12 @@ class Note(db.Model):
     @property
     def summary(self) -> str:
         return self.title if len(self.title) <= 20 else self.title[:17] + "..."
+
+
+@app.before_request
+def choose_language() -> None:
+    # As a Babel locale selector does on every request: it chooses, and never refuses.
+    g.language = request.accept_languages.best_match(["en", "fr"]) or "en"
 
 
 @app.get("/notes")
