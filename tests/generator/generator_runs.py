@@ -172,6 +172,7 @@ SAMPLES = {
     "commands_app": ("almanac:create_app('testing')", "0/1", 12),
     "guest_forms_app": ("guestblog:create_app('testing')", "4/6", 18),
     "searched_app": ("boards:create_app('testing')", "4/5", 30),
+    "two_sign_ins_app": ("diary:create_app('testing')", "5/6", 24),
 }
 _generated: dict[str, GeneratedSuite] = {}
 

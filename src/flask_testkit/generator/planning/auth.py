@@ -25,6 +25,12 @@ _ADMIN_FLAGS = ("is_admin", "admin", "is_superuser", "superuser", "is_staff")
 _ROLE_COLUMNS = ("role", "user_role", "kind", "type", "level")
 
 
+# A request signed in through the app's second mechanism (its API's tokens), as `user`; and
+# one that sends `user`'s credentials to that mechanism's token endpoint.
+API_USER = "api_user"
+API_LOGIN = "api_login"
+
+
 @dataclass
 class AuthSpec:
     """The app's sign-in mechanism and what the conftest needs to use it."""
@@ -45,6 +51,9 @@ class AuthSpec:
     register: Endpoint | None = None
     register_body: dict[str, Any] = field(default_factory=dict)
     register_lookup: str = ""
+    # A second mechanism beside session sign-in: the tokens or credentials of the app's API,
+    # for the same users ("api_user" in a request).
+    alternate: AuthSpec | None = None
 
     @property
     def user_factory(self) -> str:
@@ -55,6 +64,10 @@ class AuthSpec:
         """Create the user and sign in as the conftest fixtures do; gives (client, headers)."""
         from ..probing.prober import resolve
 
+        if who in (API_USER, API_LOGIN) and self.alternate is not None:
+            return self.alternate.sign_in(
+                prober, client, names, "user" if who == API_USER else "login"
+            )
         admin = who == "admin"
         kwargs = resolve(self.admin_kwargs or {}, names) if admin else {}
         if self.register is not None:
@@ -133,15 +146,35 @@ def detect_auth(
     if user_model is None:
         return None, notes
     admin_kwargs, imports = _admin_kwargs(user_model)
+    session = None
     if getattr(app, "login_manager", None) is not None and hasattr(user_model.cls, "get_id"):
-        return AuthSpec("session", user_model, admin_kwargs=admin_kwargs, imports=imports), notes
-    for endpoint in login_candidates(endpoints):
+        session = AuthSpec("session", user_model, admin_kwargs=admin_kwargs, imports=imports)
+    for endpoint in login_candidates(endpoints) if session is None else []:
         kept = session_key_of(endpoint.view)
         if kept is not None:
-            spec = AuthSpec("session_key", user_model, admin_kwargs=admin_kwargs)
-            spec.imports = imports
-            spec.session_key, spec.identity = kept
-            return spec, notes
+            session = AuthSpec("session_key", user_model, admin_kwargs=admin_kwargs)
+            session.imports = imports
+            session.session_key, session.identity = kept
+            break
+    if session is not None:
+        # Pages signed in through the session, and often an API beside them with its tokens.
+        token = _token_mechanism(app, user_model, endpoints, prober, notes, quiet=True)
+        if token is not None and token.register is None:
+            session.alternate = token
+        return session, notes
+    return _token_mechanism(app, user_model, endpoints, prober, notes), notes
+
+
+def _token_mechanism(
+    app: Flask,
+    user_model: ModelInfo,
+    endpoints: list[Endpoint],
+    prober: Prober,
+    notes: list[str],
+    quiet: bool = False,
+) -> AuthSpec | None:
+    """Signing in with credentials on each request, or a token a login endpoint gives."""
+    admin_kwargs, imports = _admin_kwargs(user_model)
     for endpoint in login_candidates(endpoints):
         body = body_for(endpoint.view, user_model)
         if body is None or body.kind != "json":
@@ -156,22 +189,22 @@ def detect_auth(
         path = token_path(outcome.json)
         if outcome.status == 200 and path:
             spec.token_path = path
-            return spec, notes
+            return spec
         from .registration import through_register
 
         registered = through_register(spec, endpoints, prober)
         if registered is not None:
-            return registered, notes
+            return registered
     for endpoint in login_candidates(endpoints):
         behind_basic = _token_behind_basic(endpoint, user_model, prober, admin_kwargs, imports)
         if behind_basic is not None:
-            return behind_basic, notes
+            return behind_basic
     basic = _detect_basic(user_model, endpoints, prober, admin_kwargs, imports)
     if basic is not None:
-        return basic, notes
-    if "flask-jwt-extended" in app.extensions:
+        return basic
+    if "flask-jwt-extended" in app.extensions and not quiet:
         notes.append("flask-jwt-extended is set up, but no login endpoint gave a token to sign in")
-    return None, notes
+    return None
 
 
 def credentials(fields: dict[str, Any], user: ModelInfo) -> dict[str, Any] | None:

@@ -13,7 +13,7 @@ from ..probing.prober import Prober
 from ..reading.model_lookup import ModelLookup
 from ..reading.models import ModelInfo, ModelScan
 from ..reading.routes import Endpoint
-from .auth import AuthSpec, credentials, login_candidates
+from .auth import API_LOGIN, API_USER, AuthSpec, credentials, login_candidates
 from .case_requests import INTEGER_LITERAL, request_for
 from .error_cases import BODY_METHODS, ErrorCases
 from .exemptions import IdentityChecks
@@ -170,12 +170,12 @@ class Planner(ErrorCases, KeyCompletion, IdentityChecks):
     def _variants(
         self, endpoint: Endpoint, arg_models: dict[str, ModelInfo | None] | None = None
     ) -> Any:
-        login = self.auth is not None and self.auth.login_identity and endpoint is self.auth.login
-        if login and arg_models is None:
-            # The token endpoint behind HTTP Basic: without credentials, then with the user's.
-            yield Case(endpoint, HAPPY, Request("POST", string(endpoint.rule)))
-            yield Case(endpoint, HAPPY, Request("POST", string(endpoint.rule), auth="login"))
-            return
+        for mechanism, sends in self._token_endpoints():
+            if endpoint is mechanism.login and arg_models is None:
+                # The token endpoint behind HTTP Basic: without credentials, then the user's.
+                yield Case(endpoint, HAPPY, Request("POST", string(endpoint.rule)))
+                yield Case(endpoint, HAPPY, Request("POST", string(endpoint.rule), auth=sends))
+                return
         credentials = self._login_body(endpoint) if arg_models is None else None
         if credentials is not None and self.auth is not None:
             request = Request("POST", string(endpoint.rule), credentials.fields, credentials.kind)
@@ -200,12 +200,15 @@ class Planner(ErrorCases, KeyCompletion, IdentityChecks):
             auths.append("user")
             if self.auth.admin_kwargs:
                 auths.append("admin")
+            if self.auth.alternate is not None:
+                auths.append(API_USER)
         seen: set[str] = set()
         for auth in auths:
             # A member acts on what they own; an administrator on what others own.
-            owners = {None: [False], "user": [True, False], "admin": [False, True]}[auth]
-            for owned, known in itertools.product(owners, self._known_values(endpoint)):
-                setups, paths = self.rows.setups(endpoint, arg_models, collection, auth, owned)
+            owners = {None: [False], "user": [True, False], "admin": [False, True]}
+            owner = "user" if auth == API_USER else auth  # the same user, signed in to the API
+            for owned, known in itertools.product(owners[owner], self._known_values(endpoint)):
+                setups, paths = self.rows.setups(endpoint, arg_models, collection, owner, owned)
                 setups = setups + referenced_rows(body, {s.var for s in setups})
                 request = request_for(endpoint, {**known, **paths}, auth, body, kind)
                 key = repr((request, setups))
@@ -214,6 +217,13 @@ class Planner(ErrorCases, KeyCompletion, IdentityChecks):
                 seen.add(key)
                 hint = next((snake(m.name) for m in reversed(arg_models.values()) if m), None)
                 yield Case(endpoint, HAPPY, request, setups, model_hint=hint, paths=paths)
+
+    def _token_endpoints(self) -> list[tuple[AuthSpec, str]]:
+        """Each token endpoint behind HTTP Basic, with the auth value that sends credentials."""
+        if self.auth is None:
+            return []
+        found = [(self.auth, "login"), (self.auth.alternate, API_LOGIN)]
+        return [(spec, auth) for spec, auth in found if spec is not None and spec.login_identity]
 
     def _known_values(self, endpoint: Endpoint) -> list[dict[str, str]]:
         """Path values the view itself knows: keys of the dicts it reads, e.g. a lookup table."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..cases import Case
 from ..code import literal
-from ..planning.auth import AuthSpec
+from ..planning.auth import API_LOGIN, API_USER, AuthSpec
 from .assertions import AssertionWriter
 
 
@@ -62,7 +62,10 @@ def render_case(
         keyword = "json" if request.body_kind == "json" else "data"
         call_args.append(f"{keyword}={payload}" if request.body else f"{keyword}={{}}")
     credentials = None
-    if request.auth and auth is not None:
+    if request.auth in (API_USER, API_LOGIN) and auth is not None and auth.alternate is not None:
+        # The API's own sign-in, beside the session's.
+        credentials = "auth_headers" if request.auth == API_USER else "login_headers"
+    elif request.auth and auth is not None:
         if auth.kind in ("session", "session_key"):
             client = "auth_client" if request.auth == "user" else "admin_client"
         else:

@@ -65,6 +65,24 @@ class Renderer:
         """A template filled in."""
         return _env.get_template(template).render(**context).rstrip() + "\n"
 
+    def _sign_in_values(self, auth: AuthSpec, imports: Imports) -> dict[str, str]:
+        """What the fixtures of one sign-in mechanism need, and the imports they use."""
+        values: dict[str, str] = {}
+        if auth.kind == "bearer":
+            assert auth.login is not None
+            imports.add(self.factories_module, "TEST_PASSWORD")
+            if auth.login_identity:
+                imports.add("base64")
+            values["login_path"] = string(auth.login.rule)
+            values["login_body"] = literal(auth.login_body)
+            values["token_access"] = "".join(f"[{literal(k)}]" for k in auth.token_path)
+        elif auth.kind == "basic":
+            imports.add("base64")
+            imports.add(self.factories_module, "TEST_PASSWORD")
+        elif auth.kind == "session":
+            imports.add("flask_login", "FlaskLoginClient")
+        return values
+
     def conftest(self, auth: AuthSpec | None, exemptions: list[str] | None = None) -> str:
         """tests/conftest.py; exemptions are endpoint_coverage_exempt lines it declares."""
         imports = Imports()
@@ -135,26 +153,16 @@ class Renderer:
             context["admin_kwargs"] = ", ".join(
                 f"{k}={literal(v)}" for k, v in (auth.admin_kwargs or {}).items()
             )
-            if auth.kind == "bearer":
-                assert auth.login is not None
-                imports.add(self.factories_module, "TEST_PASSWORD")
-                if auth.login_identity:
-                    imports.add("base64")
-                context["login_path"] = string(auth.login.rule)
-                context["login_body"] = literal(auth.login_body)
-                context["token_access"] = "".join(f"[{literal(k)}]" for k in auth.token_path)
-                if auth.register is not None:
-                    model = auth.user_model
-                    imports.add(model.cls.__module__, model.name)
-                    imports.add("sqlalchemy", "select")
-                    context["register_path"] = string(auth.register.rule)
-                    context["register_body"] = literal(auth.register_body)
-                    context["admin_items"] = literal(auth.admin_kwargs or {})
-            elif auth.kind == "basic":
-                imports.add("base64")
-                imports.add(self.factories_module, "TEST_PASSWORD")
-            elif auth.kind == "session":
-                imports.add("flask_login", "FlaskLoginClient")
+            context["primary_sign_in"] = self._sign_in_values(auth, imports)
+            if auth.alternate is not None:
+                context["alternate_sign_in"] = self._sign_in_values(auth.alternate, imports)
+            if auth.register is not None:
+                model = auth.user_model
+                imports.add(model.cls.__module__, model.name)
+                imports.add("sqlalchemy", "select")
+                context["register_path"] = string(auth.register.rule)
+                context["register_body"] = literal(auth.register_body)
+                context["admin_items"] = literal(auth.admin_kwargs or {})
         guarded = scan is not None and not extension and scan.plain is None
         if guarded:
             imports.add("flask_testkit", "apps_on_test_database")
