@@ -23,7 +23,7 @@ SEARCHED = {
     "test_list_cards_with_status_archived_returns_ok": ('query_string={"status": "archived"}',),
     "test_show_board_with_locked_true_returns_locked": ("BoardFactory(locked=True)", "== 423"),
     "test_add_label_without_board_id_returns_created": ('payload = {"name": ', "== 201"),
-    "test_add_label_with_existing_label_returns_conflict": (
+    "test_add_label_with_existing_label_of_same_board_and_name_returns_conflict": (
         "LabelFactory(board=board",
         "== 409",
     ),

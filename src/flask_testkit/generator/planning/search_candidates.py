@@ -157,9 +157,10 @@ class Candidates:
                 continue
             seen.add(repr(kwargs))
             existing = Setup(f"existing_{snake(name)}", f"{name}Factory", name, kwargs)
+            same = "_and_".join(snake(key) for key in kwargs)
             yield (
                 _variant(self.base, setups=[*self.base.setups, existing]),
-                f"with_existing_{snake(name)}",
+                f"with_existing_{snake(name)}_of_same_{same}",
             )
 
     def _linked_rows(self) -> Iterator[Candidate]:
