@@ -50,7 +50,8 @@ def token_required(view):
     def wrapped(**kwargs):
         header = request.headers.get("Authorization", "")
         token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
-        user = db.session.execute(db.select(User).filter_by(token=token)).scalar() if token else None
+        found = db.select(User).filter_by(token=token)
+        user = db.session.execute(found).scalar() if token else None
         if user is None:
             return jsonify(error="a bearer token is needed"), 401
         g.user = user
