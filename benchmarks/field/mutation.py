@@ -139,9 +139,16 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    results = [one(entry, work) for entry in entries]
-    results_file.write_text(json.dumps(results, indent=2))
-    print(table(results))
+    # Apps run before and not now keep their last results.
+    by_name = (
+        {r["name"]: r for r in json.loads(results_file.read_text())}
+        if results_file.exists()
+        else {}
+    )
+    for entry in entries:
+        by_name[entry["name"]] = one(entry, work)
+        results_file.write_text(json.dumps(list(by_name.values()), indent=2))
+    print(table(list(by_name.values())))
     return 0
 
 
