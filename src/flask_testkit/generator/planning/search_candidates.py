@@ -64,8 +64,9 @@ def _variant(base: Case, request: Request | None = None, setups: list[Setup] | N
     case = with_request(base, request or replace(base.request))
     if setups is not None:
         case.setups = setups
+    # Its own query and headers: changing one candidate's never changes another's.
     case.request.query = dict(case.request.query) if case.request.query else None
-    case.request.headers = dict(base.request.headers)
+    case.request.headers = dict(case.request.headers)
     return case
 
 
@@ -122,10 +123,8 @@ class Candidates:
             yield _variant(self.base, replace(self.base.request, auth="admin")), "as_admin"
         if auth is not None and self.bearer:
             # A token the app never issued: its own answer to a bad token, not the one to none.
-            request = replace(self.base.request, auth=None, headers={**_INVALID_TOKEN})
-            case = _variant(self.base, request)
-            case.request.headers = dict(_INVALID_TOKEN)
-            yield case, "with_invalid_token"
+            request = replace(self.base.request, auth=None, headers=dict(_INVALID_TOKEN))
+            yield _variant(self.base, request), "with_invalid_token"
 
     def _looked_for_rows(self) -> Iterator[Candidate]:
         """A row with the values the handling searched its model for, made before the request."""
