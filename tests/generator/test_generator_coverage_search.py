@@ -15,9 +15,9 @@ from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 from generator_runs import GeneratedSuite, copy_sample, run_init, sample_suite, source_of_test
 
-from flask_testkit.generator.planning.search_candidates import compared_constants
 from flask_testkit.generator.probing.line_meter import LineMeter, function_lines
-from flask_testkit.generator.probing.row_lookups import recorded_row_searches
+from flask_testkit.generator.probing.row_lookups import recorded_row_lookups
+from flask_testkit.generator.reading.view_source import compared_constants
 
 SEARCHED = {
     "test_list_cards_with_status_archived_returns_ok": ('query_string={"status": "archived"}',),
@@ -89,7 +89,7 @@ def test_compared_constants_are_the_ones_conditions_compare_with() -> None:
             return "big"
         return "small"
 
-    assert compared_constants(view) == ["archived", "open", "closed", 50]
+    assert compared_constants(view, 12) == ["archived", "open", "closed", 50]
 
 
 def test_the_meter_counts_each_labelled_request_s_lines_apart(tmp_path: Path) -> None:
@@ -127,12 +127,12 @@ def test_row_searches_give_the_columns_a_query_compared_with_values() -> None:
     db.init_app(app)
     with app.app_context():
         db.create_all()
-        with recorded_row_searches() as found:
+        with recorded_row_lookups() as found:
             db.session.scalars(db.select(Tag).filter_by(store_id=3, name="urgent")).first()
             db.session.scalars(db.select(Tag).filter(Tag.name == "later")).all()
             db.session.scalars(db.select(Tag)).all()
 
-    assert found == [(Tag, {"store_id": 3, "name": "urgent"}), (Tag, {"name": "later"})]
+    assert found.searches == [(Tag, {"store_id": 3, "name": "urgent"}), (Tag, {"name": "later"})]
 
 
 def test_a_bearer_token_the_app_never_issued_gets_its_own_answer(

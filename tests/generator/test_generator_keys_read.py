@@ -175,9 +175,9 @@ def test_row_lookups_name_the_model_and_the_value_of_any_flask_sqlalchemy_query(
             db.session.scalars(db.select(Pet).filter_by(slug="rex")).first()
         db.session.get(Pet, 777)
 
-    assert (Pet, 12345) in lookups
-    assert (Pet, "rex") in lookups
-    assert (Pet, 777) not in lookups
+    assert (Pet, 12345) in lookups.values
+    assert (Pet, "rex") in lookups.values
+    assert (Pet, 777) not in lookups.values
 
 
 class _OldHeaders(dict):  # type: ignore[type-arg]

@@ -9,13 +9,14 @@ stops at its time budget.
 
 from __future__ import annotations
 
+import inspect
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..cases import HAPPY, NOT_ALLOWED, REFUSED_VARIANT, VARIANT, Case
 from ..probing.line_meter import Line, LineMeter, function_lines
-from .search_candidates import Candidates, unwrapped
+from .search_candidates import Candidates
 
 if TYPE_CHECKING:
     from .endpoint_plans import EndpointPlan, Planner
@@ -72,9 +73,6 @@ class CoverageSearch:
         self.models = models
         self.factories = factories
         self.report = SearchReport(budget)
-        auth = planner.auth
-        roles = ("user", "admin") if auth is not None and auth.admin_kwargs else ("user",)
-        self.roles = roles if auth is not None else ()
 
     def run(self, plans: list[EndpointPlan]) -> SearchReport:
         """Add the cases worth keeping to plans; return what was done."""
@@ -141,8 +139,7 @@ class CoverageSearch:
         self, plan: EndpointPlan, base: Case, seen: set[str], deadline: float
     ) -> list[tuple[Case, str, set[Line]]]:
         others = [c for c in plan.cases if c is not base]
-        candidates = Candidates(base, others, self.roles, self.models, self.factories)
-        candidates.bearer = self.planner.auth is not None and self.planner.auth.kind == "bearer"
+        candidates = Candidates(base, others, self.planner.auth, self.models, self.factories)
         tried: list[tuple[Case, str, str]] = []
         with self.meter.batch() as lines:
             for case, subject in candidates.all(self.planner.with_keys_read):
@@ -212,7 +209,8 @@ class CoverageSearch:
 
 
 def _view(plan: EndpointPlan) -> Any:
-    return unwrapped(plan.endpoint.view)
+    view = plan.endpoint.view
+    return inspect.unwrap(view) if view is not None else None
 
 
 def _signature(case: Case) -> str:

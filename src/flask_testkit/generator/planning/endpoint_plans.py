@@ -203,9 +203,9 @@ class Planner(ErrorCases, KeyCompletion, IdentityChecks):
             if self.auth.alternate is not None:
                 auths.append(API_USER)
         seen: set[str] = set()
+        # A member acts on what they own; an administrator on what others own.
+        owners = {None: [False], "user": [True, False], "admin": [False, True]}
         for auth in auths:
-            # A member acts on what they own; an administrator on what others own.
-            owners = {None: [False], "user": [True, False], "admin": [False, True]}
             owner = "user" if auth == API_USER else auth  # the same user, signed in to the API
             for owned, known in itertools.product(owners[owner], self._known_values(endpoint)):
                 setups, paths = self.rows.setups(endpoint, arg_models, collection, owner, owned)

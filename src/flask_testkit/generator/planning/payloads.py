@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import inspect
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from ..code import Code, RowReference, snake
 from ..reading.models import ColumnInfo, ModelInfo
-from ..reading.view_source import keys_read
+from ..reading.view_source import code_objects, keys_read
 from .declared_schemas import declared_body
 from .schemas import BodySpec, marshmallow_body, pydantic_body
 from .values import TEST_PASSWORD, column_kind, is_password_name, sample_for_name
 
 _BODY_READERS = frozenset(("get_json", "json", "form", "values", "data"))
-
-
-def _code_objects(code: types.CodeType) -> Iterator[types.CodeType]:
-    yield code
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            yield from _code_objects(const)
 
 
 def _unwrap(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -39,7 +32,7 @@ def referenced_objects(view: Callable[..., Any]) -> tuple[list[Any], set[str], s
     objects: list[Any] = []
     names: set[str] = set()
     strings: set[str] = set()
-    for item in _code_objects(code):
+    for item in code_objects(code):
         names.update(item.co_names)
         strings.update(c for c in item.co_consts if isinstance(c, str) and c.isidentifier())
         for name in item.co_names:
@@ -95,7 +88,7 @@ def _body_of_keys_read(view: Callable[..., Any]) -> BodySpec | None:
 
 def _reads_body(helper: types.FunctionType) -> bool:
     """Whether a helper the view calls (e.g. one that checks the JSON) reads the request body."""
-    return any(_BODY_READERS & set(code.co_names) for code in _code_objects(helper.__code__))
+    return any(_BODY_READERS & set(code.co_names) for code in code_objects(helper.__code__))
 
 
 class RowChoice(str):

@@ -7,19 +7,20 @@ is signed in. The search keeps only those that ran new lines or got a new status
 
 from __future__ import annotations
 
-import ast
-import inspect
-import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from ..cases import Case, Request, Setup
 from ..code import Code, snake
+from ..reading.view_source import compared_constants
 from .error_cases import BODY_METHODS
 from .key_completion import with_request
+
+if TYPE_CHECKING:
+    from .auth import AuthSpec
 
 # Query values for any key the app reads: empty, the first numbers, out of range, not a number.
 _QUERY_VALUES = ("", "0", "1", "2", "-1", "1000000", "x")
@@ -29,35 +30,6 @@ _INVALID_TOKEN = {"Authorization": "Bearer not-a-token-this-app-issued"}
 
 Candidate = tuple[Case, str]
 """(the case, what it changes, as the middle of its test name)."""
-
-
-def unwrapped(function: Callable[..., Any] | None) -> Callable[..., Any] | None:
-    """The function under the view's decorators."""
-    if function is None:
-        return None
-    found: Callable[..., Any] = inspect.unwrap(function)
-    return found
-
-
-def compared_constants(function: Callable[..., Any] | None) -> list[str | int | float]:
-    """The strings and numbers the function's own conditions compare with, in source order."""
-    function = unwrapped(function)
-    try:
-        source = textwrap.dedent(inspect.getsource(function))  # type: ignore[arg-type]
-        tree = ast.parse(source)
-    except (OSError, TypeError, SyntaxError):
-        return []
-    found: list[str | int | float] = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Compare):
-            continue
-        for side in [node.left, *node.comparators]:
-            items = side.elts if isinstance(side, ast.Tuple | ast.List | ast.Set) else [side]
-            for item in items:
-                value = item.value if isinstance(item, ast.Constant) else None
-                if isinstance(value, str | int | float) and not isinstance(value, bool):
-                    found.append(value)
-    return list(dict.fromkeys(found))[:_CONSTANTS]
 
 
 def _variant(base: Case, request: Request | None = None, setups: list[Setup] | None = None) -> Case:
@@ -88,14 +60,13 @@ class Candidates:
         self,
         base: Case,
         others: list[Case],
-        roles: tuple[str, ...],
+        auth: AuthSpec | None,
         models: dict[str, type[Any]],
         factories: set[str],
     ) -> None:
         self.base = base
         self.others = others
-        self.roles = roles  # who can sign in: "user", and "admin" where the app has admins
-        self.bearer = False  # whether signing in gives a bearer token
+        self.auth = auth
         self.models = models
         self.factories = factories
 
@@ -106,7 +77,7 @@ class Candidates:
         yield from self._linked_rows()
         yield from self._row_flags()
         yield from self._without_batches()
-        constants = compared_constants(self.base.endpoint.view)
+        constants = compared_constants(self.base.endpoint.view, _CONSTANTS)
         yield from self._query(constants)
         yield from self._body_constants(constants)
         fuller = keys_read(self.base)
@@ -116,12 +87,12 @@ class Candidates:
         yield from self._query([*_QUERY_VALUES])
 
     def _signed_in(self) -> Iterator[Candidate]:
-        auth = self.base.request.auth
-        if auth is None and "user" in self.roles:
+        auth, app_auth = self.base.request.auth, self.auth
+        if auth is None and app_auth is not None:
             yield _variant(self.base, replace(self.base.request, auth="user")), "signed_in"
-        if auth == "user" and "admin" in self.roles:
+        if auth == "user" and app_auth is not None and app_auth.admin_kwargs:
             yield _variant(self.base, replace(self.base.request, auth="admin")), "as_admin"
-        if auth is not None and self.bearer:
+        if auth is not None and app_auth is not None and app_auth.kind == "bearer":
             # A token the app never issued: its own answer to a bad token, not the one to none.
             request = replace(self.base.request, auth=None, headers=dict(_INVALID_TOKEN))
             yield _variant(self.base, request), "with_invalid_token"

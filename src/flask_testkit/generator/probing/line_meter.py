@@ -14,6 +14,8 @@ from pathlib import Path
 
 import coverage
 
+from ..reading.view_source import code_objects
+
 Line = tuple[str, int]
 """(file, line number)."""
 
@@ -86,14 +88,9 @@ def function_lines(function: object) -> set[Line]:
     code = getattr(function, "__code__", None)
     if code is None:
         return set()
-    found: set[Line] = set()
-    stack = [code]
-    while stack:
-        current = stack.pop()
-        first = current.co_firstlineno
-        path = os.path.realpath(current.co_filename)
-        found |= {
-            (path, line) for _, _, line in current.co_lines() if line is not None and line > first
-        }
-        stack += [c for c in current.co_consts if hasattr(c, "co_lines")]
-    return found
+    return {
+        (os.path.realpath(current.co_filename), line)
+        for current in code_objects(code)
+        for _, _, line in current.co_lines()
+        if line is not None and line > current.co_firstlineno
+    }

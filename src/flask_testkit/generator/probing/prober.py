@@ -25,7 +25,7 @@ from .assigned_values import (
 from .form_checks import refused_forms
 from .input_reads import raised_by_recording, recorded_input_reads
 from .line_meter import LineMeter
-from .row_lookups import recorded_row_lookups, recorded_row_searches
+from .row_lookups import recorded_row_lookups
 from .row_states import changed, deleted, made_rows, row_keys, row_values, texts, volatile_values
 from .sandbox import NetworkBlocked, ProbeTimeout, guarded
 from .working_files import files_written_removed
@@ -207,7 +207,6 @@ class Prober:
             recording as calls,
             recorded_input_reads(self.app, self.record_keys) as reads,
             recorded_row_lookups() as lookups,
-            recorded_row_searches() as searches,
         ):
             if self.meter is not None:
                 self.meter.label(self.label)
@@ -231,8 +230,8 @@ class Prober:
         outcome.last_key_read = reads.keys.last
         outcome.view_ran = reads.view_ran
         outcome.view_args = reads.view_args
-        outcome.row_lookups = lookups
-        outcome.row_searches = searches
+        outcome.row_lookups = lookups.values
+        outcome.row_searches = lookups.searches
         outcome.service_calls = calls
         if response is None:
             return

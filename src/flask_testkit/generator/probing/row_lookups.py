@@ -3,13 +3,14 @@
 A view names the model it loads (`db.session.get(Post, id)`, `Post.query.filter_by(slug=...)`);
 the value it looks up is the path argument's when the argument points at a row of that model.
 Watching the ORM's own statements tells which model an argument loads, where its name says
-nothing (`<int:id>`) or points elsewhere.
+nothing (`<int:id>`) or points elsewhere, and which row a view searched for by its columns.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event
@@ -19,73 +20,68 @@ from sqlalchemy.sql.elements import BinaryExpression, BindParameter
 
 RowLookup = tuple[type[Any], Any]
 """(mapped class, a value the statement compared with)."""
-
-
-def _values(state: ORMExecuteState) -> list[Any]:
-    values: list[Any] = []
-    if isinstance(state.parameters, dict):
-        values += state.parameters.values()
-    for element in visitors.iterate(state.statement):  # type: ignore[arg-type]
-        if isinstance(element, BindParameter):
-            values.append(element.effective_value)
-    return [v for v in values if isinstance(v, int | str) and not isinstance(v, bool)]
-
-
-@contextmanager
-def recorded_row_lookups() -> Iterator[list[RowLookup]]:
-    """Yield (model, value) for each SELECT of a mapped class made inside the block."""
-    found: list[RowLookup] = []
-
-    def on_execute(state: ORMExecuteState) -> None:
-        if not state.is_select:
-            return
-        values = _values(state)
-        for mapper in state.all_mappers:
-            found.extend((mapper.class_, value) for value in values)
-
-    event.listen(Session, "do_orm_execute", on_execute)
-    try:
-        yield found
-    finally:
-        event.remove(Session, "do_orm_execute", on_execute)
-
-
 RowSearch = tuple[type[Any], dict[str, Any]]
 """(mapped class, {attribute: value} the statement compared its columns with)."""
 
 
-def _equalities(state: ORMExecuteState, mapper: Any) -> dict[str, Any]:
-    by_column = {column: key for key, column in mapper.columns.items()}
-    found: dict[str, Any] = {}
+@dataclass
+class RowLookups:
+    """What the SELECTs of mapped classes made inside a block compared with."""
+
+    values: list[RowLookup] = field(default_factory=list)
+    # `Tag.query.filter_by(store_id=3, name="x")` gives (Tag, {"store_id": 3, "name": "x"}): a
+    # row with those values is the one the view looked for.
+    searches: list[RowSearch] = field(default_factory=list)
+
+
+def _kept(value: Any) -> bool:
+    return isinstance(value, int | str) and not isinstance(value, bool)
+
+
+def _compared(state: ORMExecuteState) -> tuple[list[Any], list[tuple[Any, Any]]]:
+    """The statement's bound values, and the (column, value) of each `column == value`."""
+    values: list[Any] = []
+    if isinstance(state.parameters, dict):
+        values += state.parameters.values()
+    equalities: list[tuple[Any, Any]] = []
     for element in visitors.iterate(state.statement):  # type: ignore[arg-type]
-        if not isinstance(element, BinaryExpression) or element.operator is not operators.eq:
-            continue
-        column, bound = element.left, element.right
-        if not isinstance(bound, BindParameter):
-            continue
-        key = next((k for c, k in by_column.items() if c is column or c.compare(column)), None)
-        value = bound.effective_value
-        if key is not None and isinstance(value, int | str) and not isinstance(value, bool):
+        if isinstance(element, BindParameter):
+            values.append(element.effective_value)
+        elif (
+            isinstance(element, BinaryExpression)
+            and element.operator is operators.eq
+            and isinstance(element.right, BindParameter)
+        ):
+            equalities.append((element.left, element.right.effective_value))
+    kept = [v for v in values if _kept(v)]
+    return kept, [(column, value) for column, value in equalities if _kept(value)]
+
+
+def _searched(mapper: Any, equalities: list[tuple[Any, Any]]) -> dict[str, Any]:
+    """attribute -> value for the equalities on the mapper's own columns."""
+    keys = {(id(c.table), c.name): key for key, c in mapper.columns.items()}
+    found = {}
+    for column, value in equalities:
+        key = keys.get((id(getattr(column, "table", None)), getattr(column, "name", None)))
+        if key is not None:
             found[key] = value
     return found
 
 
 @contextmanager
-def recorded_row_searches() -> Iterator[list[RowSearch]]:
-    """Yield (model, {attribute: value}) for each SELECT inside the block that compared columns.
-
-    `Tag.query.filter_by(store_id=3, name="x").first()` gives (Tag, {"store_id": 3, "name": "x"}):
-    a row with those values is the one the view looked for.
-    """
-    found: list[RowSearch] = []
+def recorded_row_lookups() -> Iterator[RowLookups]:
+    """What each SELECT of a mapped class made inside the block compared with."""
+    found = RowLookups()
 
     def on_execute(state: ORMExecuteState) -> None:
         if not state.is_select:
             return
+        values, equalities = _compared(state)
         for mapper in state.all_mappers:
-            values = _equalities(state, mapper)
-            if values:
-                found.append((mapper.class_, values))
+            found.values.extend((mapper.class_, value) for value in values)
+            searched = _searched(mapper, equalities)
+            if searched:
+                found.searches.append((mapper.class_, searched))
 
     event.listen(Session, "do_orm_execute", on_execute)
     try:

@@ -49,7 +49,7 @@ def new_stores(folder: Path, created: set[str], removed: set[str]) -> set[str]:
 def files_written_removed(written: set[str], stores: set[str]) -> Iterator[None]:
     """Remove the files the block created under the working directory, outside the stores.
 
-    Paths created are added to written; a folder created where there was none joins stores.
+    Paths created are added to written; folders that became the app's stores join stores.
     """
     folder = Path.cwd()
     before = _tree(folder)

@@ -1,11 +1,13 @@
-"""What a view's source says: the body keys it reads, the session key its sign-in sets."""
+"""What a view's code says: the body keys it reads, the session key its sign-in sets, the
+constants its conditions compare with, and its code objects."""
 
 from __future__ import annotations
 
 import ast
 import inspect
 import textwrap
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Iterator
 from typing import Any
 
 _BODY_ATTRIBUTES = {"form": "form", "values": "form", "json": "json"}
@@ -72,7 +74,7 @@ def _is_request(node: ast.expr) -> bool:
 
 def keys_read(view: Callable[..., Any]) -> tuple[list[str], str] | None:
     """The body keys the view reads, in order, and whether they come as a form or JSON."""
-    tree = _parsed(view)
+    tree = parsed_source(view)
     if tree is None:
         return None
     reader = _KeyReader()
@@ -83,7 +85,16 @@ def keys_read(view: Callable[..., Any]) -> tuple[list[str], str] | None:
     return list(reader.keys), "form" if "form" in kinds else "json"
 
 
-def _parsed(view: Callable[..., Any]) -> ast.Module | None:
+def code_objects(code: types.CodeType) -> Iterator[types.CodeType]:
+    """code and the code of every function defined inside it."""
+    yield code
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            yield from code_objects(const)
+
+
+def parsed_source(view: Callable[..., Any]) -> ast.Module | None:
+    """The source of the function under the view's decorators, parsed; None if there is none."""
     try:
         return ast.parse(textwrap.dedent(inspect.getsource(inspect.unwrap(view))))
     except (OSError, TypeError, SyntaxError):
@@ -92,7 +103,7 @@ def _parsed(view: Callable[..., Any]) -> ast.Module | None:
 
 def session_key_of(view: Callable[..., Any] | None) -> tuple[str, str] | None:
     """The session key a login view sets and the user attribute it keeps: ("user_id", "id")."""
-    tree = _parsed(view) if view is not None else None
+    tree = parsed_source(view) if view is not None else None
     if tree is None:
         return None
     for node in ast.walk(tree):
@@ -109,3 +120,19 @@ def session_key_of(view: Callable[..., Any] | None) -> tuple[str, str] | None:
             ):
                 return target.slice.value, node.value.attr
     return None
+
+
+def compared_constants(view: Callable[..., Any] | None, most: int) -> list[str | int | float]:
+    """The strings and numbers the view's own conditions compare with, in source order."""
+    tree = parsed_source(view) if view is not None else None
+    found: list[str | int | float] = []
+    for node in ast.walk(tree) if tree is not None else []:
+        if not isinstance(node, ast.Compare):
+            continue
+        for side in [node.left, *node.comparators]:
+            items = side.elts if isinstance(side, ast.Tuple | ast.List | ast.Set) else [side]
+            for item in items:
+                value = item.value if isinstance(item, ast.Constant) else None
+                if isinstance(value, str | int | float) and not isinstance(value, bool):
+                    found.append(value)
+    return list(dict.fromkeys(found))[:most]
