@@ -141,7 +141,8 @@ def faker_declaration(
         if provider == "pystr":
             size = min(length or 20, 20)
             return f'factory.Faker("pystr", min_chars=1, max_chars={size})', imports
-        if length and provider == "paragraph" and length < 200 and length >= 5:
+        # Faker's text never goes past max_nb_chars; a paragraph of String(200) sometimes did.
+        if length and provider == "paragraph" and length >= 5:
             return f'factory.Faker("text", max_nb_chars={length})', imports
         arguments = ", nb_words=4" if provider == "sentence" else ""
         if length and longest_sample(provider, arguments) > length:
